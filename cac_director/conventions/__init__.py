@@ -1,0 +1,75 @@
+"""Per-resource-type conventions: the one place where facts about a Director resource type live.
+
+``REGISTRY`` lists the managed types in dependency order (a type only references types before it),
+which is also the order the program registers resources and the export writes sections.
+"""
+
+from __future__ import annotations
+
+from cac_director.conventions._base import (
+    Listing,
+    Lookup,
+    NodeRole,
+    Reference,
+    ResourceConventions,
+    WireRef,
+)
+from cac_director.conventions.alert_rules import ALERT_RULES
+from cac_director.conventions.device_groups import DEVICE_GROUPS
+from cac_director.conventions.devices import DEVICES
+from cac_director.conventions.enrichment_policies import ENRICHMENT_POLICIES
+from cac_director.conventions.lookups import LOOKUPS
+from cac_director.conventions.normalization_policies import NORMALIZATION_POLICIES
+from cac_director.conventions.processing_policies import PROCESSING_POLICIES
+from cac_director.conventions.repos import REPOS
+from cac_director.conventions.routing_policies import ROUTING_POLICIES
+from cac_director.conventions.syslog_collectors import SYSLOG_COLLECTORS
+
+REGISTRY: tuple[ResourceConventions, ...] = (
+    REPOS,
+    ROUTING_POLICIES,
+    NORMALIZATION_POLICIES,
+    ENRICHMENT_POLICIES,
+    PROCESSING_POLICIES,
+    DEVICE_GROUPS,
+    DEVICES,
+    SYSLOG_COLLECTORS,
+    ALERT_RULES,
+)
+
+_BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}
+_BY_API = {conv.api_resource: conv for conv in REGISTRY}
+_BY_TYPE = {conv.type_name: conv for conv in REGISTRY}
+
+
+def by_section(section: str) -> ResourceConventions:
+    """Conventions of the YAML section ``section`` (KeyError if unknown)."""
+    return _BY_SECTION[section]
+
+
+def by_api_resource(api_resource: str) -> ResourceConventions:
+    """Conventions of the Director path segment ``api_resource`` (KeyError if unknown)."""
+    return _BY_API[api_resource]
+
+
+def by_type_name(type_name: str) -> ResourceConventions:
+    """Conventions of the Pulumi type name ``type_name`` (KeyError if unknown)."""
+    return _BY_TYPE[type_name]
+
+
+SECTIONS: tuple[str, ...] = tuple(conv.yaml_section for conv in REGISTRY)
+
+__all__ = [
+    "LOOKUPS",
+    "REGISTRY",
+    "SECTIONS",
+    "Listing",
+    "Lookup",
+    "NodeRole",
+    "Reference",
+    "ResourceConventions",
+    "WireRef",
+    "by_api_resource",
+    "by_section",
+    "by_type_name",
+]

@@ -1,0 +1,87 @@
+"""The shape of one resource type's conventions: every fact about a Director resource type, declared once.
+
+Source of every value: ../shared/reference/director-api.md (section numbers are cited in each entry).
+The YAML side (section name, name key, references by name) and the wire side (endpoint, renames,
+computed fields, how a reference travels) live together so that the model, the client, the
+providers and the export command cannot disagree about a type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+NodeRole = Literal["data", "search"]
+"""Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs."""
+
+WireRef = Literal["name", "id", "id_csv", "name_csv", "remote_repo"]
+"""How the Director expects a reference on the wire (director-api.md §8):
+name: the target's name; id: the target's per-node id; id_csv / name_csv: a comma-separated string;
+remote_repo: the ``ip:port/repo`` string returned by Repos/RemoteRepos/fetch."""
+
+Listing = Literal["list", "fetch", "col_apps", "none"]
+"""How existing objects are discovered: a GET list, a fetch order (AlertRules), the owning device's
+``col_apps`` (SyslogCollector), or not at all."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field of one resource that names another object.
+
+    ``path`` uses ``[]`` for "every element of a list", e.g. ``routing_criteria[].repo``.
+    ``target`` is a YAML section (``repos``) for managed objects or a lookup name
+    (``normalizationPackages``, ``compiledNormalizers``, ``enrichmentSources``, ``users``) for objects
+    the tool never manages. In YAML every reference is by name; ``wire`` says what the Director wants.
+    """
+
+    path: str
+    target: str
+    wire: WireRef = "name"
+    many: bool = False
+    none_sentinel: bool = False
+    """An absent reference is sent as the literal string ``"None"`` (director-api.md §10 item 4)."""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A read-only Director collection used to turn names into ids (objects the tool never manages)."""
+
+    lookup_name: str
+    api_path: str
+    """Path below ``/configapi/{pool}/{node}/``, e.g. ``NormalizationPackage/CompiledNormalizers``."""
+    name_key: str
+    id_key: str = "id"
+
+
+@dataclass(frozen=True)
+class ResourceConventions:
+    """Every fact about one managed Director resource type."""
+
+    type_name: str
+    """Pulumi resource class / type token name, e.g. ``RoutingPolicy``. Never rename: state refers to it."""
+    yaml_section: str
+    """Section of ``spec`` in the YAML model, e.g. ``routingPolicies``."""
+    api_resource: str
+    """Exact path segment in ``/configapi/{pool}/{node}/{api_resource}``."""
+    name_key: str
+    """Field holding the unique name, which is also the merge key in the template hierarchy."""
+    node_role: NodeRole = "data"
+    references: tuple[Reference, ...] = ()
+    builtins: frozenset[str] = frozenset()
+    """Names that ship with every LogPoint: referencable without declaration, never created/changed/deleted."""
+    writable_fields: tuple[str, ...] = ()
+    """Write-side fields the tool sends and owns (diffs compare exactly these)."""
+    required_fields: tuple[str, ...] = ()
+    immutable_fields: tuple[str, ...] = ()
+    """Fields the Director cannot edit: a change means replace (delete before create)."""
+    read_renames: dict[str, str] = field(default_factory=dict)
+    """Read-side field name -> write-side field name (e.g. Repos ``repopath`` -> ``hiddenrepopath``)."""
+    computed_fields: frozenset[str] = frozenset()
+    """Fields only the Director sets (ids, tid, used_size, ...): ignored by diff, dropped by export."""
+    ordered_lists: tuple[str, ...] = ()
+    """List fields whose order is meaningful (compared in order); other lists compare as sets."""
+    listing: Listing = "list"
+
+    def reference(self, path: str) -> Reference | None:
+        """The reference declared at ``path``, if any."""
+        return next((ref for ref in self.references if ref.path == path), None)

@@ -1,0 +1,60 @@
+"""AlertRules (director-api.md §7.9): search-head configuration, read through fetch orders.
+
+Users are referenced by id, repos as ``ip:port/repo`` strings from Repos/RemoteRepos/fetch; YAML
+names both by name.
+"""
+
+from cac_director.conventions._base import Reference, ResourceConventions
+
+ALERT_RULES = ResourceConventions(
+    type_name="AlertRule",
+    yaml_section="alertRules",
+    api_resource="AlertRules",
+    name_key="searchname",
+    node_role="search",
+    references=(
+        Reference("repos[]", "repos", wire="remote_repo", many=True),
+        Reference("owner", "users", wire="id"),
+        Reference("assigned_to", "users", wire="id"),
+    ),
+    writable_fields=(
+        "searchname",
+        "owner",
+        "assigned_to",
+        "risk",
+        "aggregate",
+        "condition_option",
+        "condition_value",
+        "limit",
+        "repos",
+        "timerange_minute",
+        "timerange_hour",
+        "timerange_day",
+        "query",
+        "description",
+        "alert_context_template",
+        "log_source",
+        "metadata",
+        "flush_on_trigger",
+        "throttling_enabled",
+        "throttling_field",
+        "throttling_time_range",
+        "search_interval_minute",
+        "delay_interval_minute",
+        "original_data",
+    ),
+    required_fields=(
+        "searchname",
+        "owner",
+        "risk",
+        "aggregate",
+        "condition_option",
+        "condition_value",
+        "limit",
+        "repos",
+    ),
+    # owner is absent from Edit (ownership moves through transferOwnership), so a new owner replaces.
+    immutable_fields=("searchname", "owner"),
+    computed_fields=frozenset({"id", "tid", "user", "active", "name"}),
+    listing="fetch",
+)

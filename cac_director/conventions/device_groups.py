@@ -1,0 +1,20 @@
+"""DeviceGroups (director-api.md §7.6).
+
+Membership is declared on the devices (``devices[].devicegroup``), never on the group: declaring it on
+both sides would make a cycle, and the Director's own ``devices`` list on the group is treated as
+server-owned (the reference notes it may not follow device edits reliably).
+"""
+
+from cac_director.conventions._base import ResourceConventions
+
+DEVICE_GROUPS = ResourceConventions(
+    type_name="DeviceGroup",
+    yaml_section="deviceGroups",
+    api_resource="DeviceGroups",
+    name_key="name",
+    writable_fields=("name", "description"),
+    # The docs mark description mandatory; the model defaults it to "" so users need not write it.
+    required_fields=("name", "description"),
+    immutable_fields=("name",),
+    computed_fields=frozenset({"id", "tid", "active", "user", "devices"}),
+)

@@ -1,0 +1,14 @@
+"""Read-only collections used to resolve names of objects the tool never manages (director-api.md §7.3, §7.4,
+§7.10, §7.1)."""
+
+from cac_director.conventions._base import Lookup
+
+LOOKUPS: dict[str, Lookup] = {
+    "normalizationPackages": Lookup("normalizationPackages", "NormalizationPackage", name_key="name"),
+    "compiledNormalizers": Lookup(
+        "compiledNormalizers", "NormalizationPackage/CompiledNormalizers", name_key="name", id_key="name"
+    ),
+    # EnrichmentSource items sometimes carry ``_id`` instead of ``id`` (§7.4); the client handles both.
+    "enrichmentSources": Lookup("enrichmentSources", "EnrichmentSource", name_key="source_name"),
+    "users": Lookup("users", "Users", name_key="username"),
+}

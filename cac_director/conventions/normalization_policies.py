@@ -1,0 +1,20 @@
+"""NormalizationPolicy (director-api.md §7.3). Packages travel as a CSV of ids, normalizers as a CSV of names."""
+
+from cac_director.conventions._base import Reference, ResourceConventions
+
+NORMALIZATION_POLICIES = ResourceConventions(
+    type_name="NormalizationPolicy",
+    yaml_section="normalizationPolicies",
+    api_resource="NormalizationPolicy",
+    name_key="name",
+    references=(
+        Reference("norm_packages[]", "normalizationPackages", wire="id_csv", many=True),
+        Reference("compiled_normalizer[]", "compiledNormalizers", wire="name_csv", many=True),
+    ),
+    builtins=frozenset({"_logpoint", "_LogPointAlerts"}),
+    writable_fields=("name", "norm_packages", "compiled_normalizer"),
+    required_fields=("name",),
+    immutable_fields=("name",),
+    read_renames={"normalization_packages": "norm_packages"},
+    computed_fields=frozenset({"id", "active", "tid", "user", "ordered_signatures", "selected_signatures"}),
+)

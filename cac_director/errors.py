@@ -1,0 +1,103 @@
+"""The exception tree of cac-director, and nothing else.
+
+::
+
+    CacDirectorError
+    ├── ConfigError                 the user's YAML is wrong (CLI exit 2)
+    │   ├── LoadError               a file cannot be read or parsed
+    │   ├── ResolutionError         extends chains, merges, directives, variables
+    │   └── ValidationFailed        carries every issue found, not just the first
+    ├── DirectorError               talking to a Director went wrong (CLI exit 3)
+    │   ├── DirectorUnavailable     connection refused/reset, timeouts, 5xx after retries (retryable)
+    │   ├── AuthenticationFailed    401/403, token expired and not refreshable
+    │   ├── DirectorHTTPError       any other non-2xx answer: status + trimmed body
+    │   │   ├── NotFound            404 / unknown id
+    │   │   └── ValidationRefused   400: the Director refused the payload
+    │   ├── OrderFailed             the asynchronous order finished with success=false
+    │   └── OrderTimeout            the order did not finish before the deadline
+    ├── ToolError                   a tool the project needs (pulumi CLI, ...) is missing or broken
+    └── EmulatorError               the emulator cannot start (port taken, bad fleet file, ...)
+
+Callers catch the bases and raise the leaves. No message ever contains the Director token:
+messages are built from statuses, names and the Director's own text, never from request headers.
+"""
+
+from __future__ import annotations
+
+
+class CacDirectorError(Exception):
+    """Base of every error cac-director raises on purpose."""
+
+
+class ConfigError(CacDirectorError):
+    """The configuration (YAML) is wrong; the message says where and what to do."""
+
+
+class LoadError(ConfigError):
+    """A file cannot be read or is not valid YAML."""
+
+
+class ResolutionError(ConfigError):
+    """The template chain, a merge, a directive or a variable cannot be resolved."""
+
+
+class ValidationFailed(ConfigError):
+    """Validation found errors; ``issues`` holds all of them (objects with a ``render()`` method)."""
+
+    def __init__(self, issues: list[object], message: str | None = None) -> None:
+        self.issues = issues
+        super().__init__(message or f"configuration is invalid: {len(issues)} issue(s)")
+
+
+class DirectorError(CacDirectorError):
+    """A request to a Director failed."""
+
+
+class DirectorUnavailable(DirectorError):
+    """The Director could not be reached or kept failing with 5xx/429 after retries."""
+
+
+class AuthenticationFailed(DirectorError):
+    """The Director refused the token (and no refresh was possible)."""
+
+
+class DirectorHTTPError(DirectorError):
+    """The Director answered with an unexpected HTTP status."""
+
+    def __init__(self, message: str, *, status: int, body: str = "") -> None:
+        self.status = status
+        self.body = body[:500]
+        super().__init__(message)
+
+
+class NotFound(DirectorHTTPError):
+    """The object (or pool/node) does not exist."""
+
+
+class ValidationRefused(DirectorHTTPError):
+    """The Director refused the request payload (HTTP 400)."""
+
+
+class OrderFailed(DirectorError):
+    """An asynchronous order finished with ``success: false``."""
+
+    def __init__(self, message: str, *, order_url: str = "", errors: list[object] | None = None) -> None:
+        self.order_url = order_url
+        self.errors = list(errors or [])
+        super().__init__(message)
+
+
+class OrderTimeout(DirectorError):
+    """An asynchronous order did not reach a terminal state before its deadline."""
+
+    def __init__(self, message: str, *, order_url: str = "") -> None:
+        self.order_url = order_url
+        super().__init__(message)
+
+
+class ToolError(CacDirectorError):
+    """A tool the project needs is missing or unusable."""
+
+
+class EmulatorError(CacDirectorError):
+    """The Director emulator cannot start or was misconfigured."""
