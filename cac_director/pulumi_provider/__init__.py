@@ -1,0 +1,5 @@
+"""Pulumi side of cac-director: dynamic providers and resource classes, one per Director resource type.
+
+Module paths and class names here are recorded in Pulumi state (providers are pickled by reference):
+never rename or move them.
+"""
