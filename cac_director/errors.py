@@ -14,7 +14,8 @@
     │   │   ├── NotFound            404 / unknown id
     │   │   └── ValidationRefused   400: the Director refused the payload
     │   ├── OrderFailed             the asynchronous order finished with success=false
-    │   └── OrderTimeout            the order did not finish before the deadline
+    │   ├── OrderTimeout            the order did not finish before the deadline
+    │   └── ReferenceNotFound       a referenced name does not exist on the node
     ├── ToolError                   a tool the project needs (pulumi CLI, ...) is missing or broken
     └── EmulatorError               the emulator cannot start (port taken, bad fleet file, ...)
 
@@ -81,9 +82,23 @@ class ValidationRefused(DirectorHTTPError):
 class OrderFailed(DirectorError):
     """An asynchronous order finished with ``success: false``."""
 
-    def __init__(self, message: str, *, order_url: str = "", errors: list[object] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        order_url: str = "",
+        errors: list[object] | None = None,
+        director_message: str = "",
+        resource_type: str = "",
+        name: str = "",
+        node: str = "",
+    ) -> None:
         self.order_url = order_url
         self.errors = list(errors or [])
+        self.director_message = director_message
+        self.resource_type = resource_type
+        self.name = name
+        self.node = node
         super().__init__(message)
 
 
@@ -92,6 +107,16 @@ class OrderTimeout(DirectorError):
 
     def __init__(self, message: str, *, order_url: str = "") -> None:
         self.order_url = order_url
+        super().__init__(message)
+
+
+class ReferenceNotFound(DirectorError):
+    """A name referenced by the configuration does not exist on the node (e.g. a vendor package)."""
+
+    def __init__(self, message: str, *, target: str = "", name: str = "", node: str = "") -> None:
+        self.target = target
+        self.name = name
+        self.node = node
         super().__init__(message)
 
 

@@ -51,6 +51,11 @@ class Lookup:
     """Path below ``/configapi/{pool}/{node}/``, e.g. ``NormalizationPackage/CompiledNormalizers``."""
     name_key: str
     id_key: str = "id"
+    shape: Literal["objects", "paths", "fetch"] = "objects"
+    """objects: a bare array of objects (name_key -> id_key); paths: ``[{"paths": [...]}]`` (RepoPaths);
+    fetch: a fetch order whose ``response.rows`` holds ``ip:port/repo`` strings (RemoteRepos)."""
+    fallback_id_key: str = "_id"
+    """Some items carry ``_id`` instead of ``id`` (director-api.md §4.2, EnrichmentSource)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,26 @@ class ResourceConventions:
     ordered_lists: tuple[str, ...] = ()
     """List fields whose order is meaningful (compared in order); other lists compare as sets."""
     listing: Listing = "list"
+    fetch_path: str = ""
+    """For ``listing="fetch"``: the fetch action below the node, e.g. ``AlertRules/MyAlertRules/fetch``."""
+    int_fields: tuple[str, ...] = ()
+    """Paths (``[]`` = every element) compared as integers: ``30``, ``30.0`` and ``"30"`` are equal."""
+    path_fields: tuple[str, ...] = ()
+    """Paths holding filesystem directories: the Director returns them with a trailing slash (§7.1, §10.13)."""
+    flag_fields: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    """Model booleans sent as strings: field -> (wire value for true, wire value for false or None = omit)."""
+    defaults: dict[str, object] = field(default_factory=dict)
+    """Model defaults filled in before comparing, so that absent and default compare equal."""
+    create_only_fields: tuple[str, ...] = ()
+    """Wire write keys sent on create only, never on PUT (not in the Director's Edit table)."""
+    put_sends_id: bool = False
+    """Send ``id`` inside ``data`` on PUT too (§4.1: a ProcessingPolicy PUT without it was refused)."""
+    activation_field: str = ""
+    """A model boolean applied through ``{id}/activate`` / ``{id}/deactivate`` instead of the body."""
+    wire_keys: dict[str, str] = field(default_factory=dict)
+    """Model key -> wire write key where they differ (SyslogCollector ``device`` -> ``device_id``)."""
+    read_flatten: tuple[str, ...] = ()
+    """Read-side objects whose keys are model top-level fields (Devices ``risk_values{...}``)."""
 
     def reference(self, path: str) -> Reference | None:
         """The reference declared at ``path``, if any."""

@@ -42,6 +42,7 @@ ALERT_RULES = ResourceConventions(
         "search_interval_minute",
         "delay_interval_minute",
         "original_data",
+        "active",
     ),
     required_fields=(
         "searchname",
@@ -55,6 +56,27 @@ ALERT_RULES = ResourceConventions(
     ),
     # owner is absent from Edit (ownership moves through transferOwnership), so a new owner replaces.
     immutable_fields=("searchname", "owner"),
-    computed_fields=frozenset({"id", "tid", "user", "active", "name"}),
+    computed_fields=frozenset({"id", "tid", "user", "name"}),
     listing="fetch",
+    fetch_path="AlertRules/MyAlertRules/fetch",
+    # metadata rows and repos are sets to the Director; attack tags and log sources too.
+    int_fields=(
+        "condition_value",
+        "limit",
+        "timerange_minute",
+        "timerange_hour",
+        "timerange_day",
+        "throttling_time_range",
+        "search_interval_minute",
+        "delay_interval_minute",
+    ),
+    flag_fields={
+        "flush_on_trigger": ("on", None),
+        "throttling_enabled": ("on", None),
+        "original_data": ("true", "false"),
+    },
+    defaults={"active": True, "flush_on_trigger": False, "throttling_enabled": False},
+    # owner is absent from the Edit table (§7.9): ownership moves through transferOwnership.
+    create_only_fields=("owner",),
+    activation_field="active",
 )

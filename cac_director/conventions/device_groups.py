@@ -17,4 +17,5 @@ DEVICE_GROUPS = ResourceConventions(
     required_fields=("name", "description"),
     immutable_fields=("name",),
     computed_fields=frozenset({"id", "tid", "active", "user", "devices"}),
+    put_sends_id=True,
 )

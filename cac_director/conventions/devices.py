@@ -21,6 +21,7 @@ DEVICES = ResourceConventions(
     immutable_fields=("name",),
     # risk_values{availability,confidentiality,integrity} is flattened back by the client's read mapping.
     read_renames={"device_groups": "devicegroup", "log_policies": "logpolicy"},
+    read_flatten=("risk_values",),
     computed_fields=frozenset(
         {
             "id",
@@ -32,6 +33,7 @@ DEVICES = ResourceConventions(
             "user",
             "distributed_collector",
             "logpolicy",
+            "risk_values",
         }
     ),
 )

@@ -11,4 +11,8 @@ LOOKUPS: dict[str, Lookup] = {
     # EnrichmentSource items sometimes carry ``_id`` instead of ``id`` (§7.4); the client handles both.
     "enrichmentSources": Lookup("enrichmentSources", "EnrichmentSource", name_key="source_name"),
     "users": Lookup("users", "Users", name_key="username"),
+    # Not name -> id maps: RepoPaths lists the storage paths a repo may use (§7.1), RemoteRepos the
+    # ``ip:port/repo`` strings alert rules must name (§7.9); the client serves them as string lists.
+    "repoPaths": Lookup("repoPaths", "Repos/RepoPaths", name_key="paths", shape="paths"),
+    "remoteRepos": Lookup("remoteRepos", "Repos/RemoteRepos/fetch", name_key="", shape="fetch"),
 }

@@ -17,4 +17,6 @@ PROCESSING_POLICIES = ResourceConventions(
     required_fields=("policy_name",),
     immutable_fields=("policy_name",),
     computed_fields=frozenset({"id", "active", "tid", "user"}),
+    # §4.1/§7.5: a PUT without policy_name and id inside data was refused with 400.
+    put_sends_id=True,
 )

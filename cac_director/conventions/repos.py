@@ -18,4 +18,7 @@ REPOS = ResourceConventions(
     ),
     # Tier order is storage order (fast tier first), so it is compared in order.
     ordered_lists=("hiddenrepopath", "repoha"),
+    int_fields=("hiddenrepopath[].retention", "repoha[].ha_day"),
+    path_fields=("hiddenrepopath[].path",),
+    put_sends_id=True,
 )

@@ -26,6 +26,11 @@ SYSLOG_COLLECTORS = ResourceConventions(
     ),
     required_fields=("device", "proxy_condition"),
     immutable_fields=("device",),
+    # device_id is the client's own addition to read objects found in a device's col_apps.
+    read_renames={"device_id": "device"},
     computed_fields=frozenset({"uuid", "sid", "app", "id"}),
+    ordered_lists=(),
+    create_only_fields=("device_id",),
+    wire_keys={"device": "device_id"},
     listing="col_apps",
 )

@@ -1,0 +1,413 @@
+"""``DirectorClient``: list/get/find/create/update/delete of one node's objects, orders included."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from cac_director.conventions import LOOKUPS, Lookup, ResourceConventions, by_section
+from cac_director.director.orders import (
+    error_texts,
+    is_failed,
+    is_terminal,
+    monitor_path,
+    order_response,
+    poll_intervals,
+)
+from cac_director.director.settings import ClientSettings
+from cac_director.director.transport import AmbiguousWrite, Session, session_for
+from cac_director.errors import DirectorError, NotFound, OrderFailed, OrderTimeout, ReferenceNotFound
+
+SYSLOG_APP = "SyslogCollector"
+
+
+def _as_list(body: Any) -> list[Any]:
+    """A list endpoint's items: a bare array, tolerating the defensive wrappers of §4.2."""
+    if isinstance(body, list):
+        if len(body) == 1 and isinstance(body[0], list):  # DistributedCollectors-style nesting
+            return list(body[0])
+        return body
+    if isinstance(body, dict):
+        for key in ("data", "items", "results", "rows"):
+            if isinstance(body.get(key), list):
+                return list(body[key])
+    return []
+
+
+def object_id(obj: dict[str, Any]) -> str:
+    """``id``, falling back to ``_id`` and ``uuid`` (§4.2, §7.8)."""
+    for key in ("id", "_id", "uuid"):
+        if obj.get(key):
+            return str(obj[key])
+    return ""
+
+
+class DirectorClient:
+    """Talks to one node (pool, LogPoint identifier) of one Director. Thread-safe."""
+
+    _clients: dict[tuple[object, ...], DirectorClient] = {}
+    _clients_lock = threading.Lock()
+
+    def __init__(self, session: Session, *, pool_uuid: str, node_id: str, node_name: str = "") -> None:
+        self.session = session
+        self.settings = session.settings
+        self.pool_uuid = pool_uuid
+        self.node_id = node_id
+        self.node_name = node_name or node_id
+        self.base = f"/configapi/{pool_uuid}/{node_id}"
+        self._lookups: dict[str, dict[str, str]] = {}
+        self._lookup_lock = threading.Lock()
+        self._remote_repos: list[str] | None = None
+
+    @classmethod
+    def for_node(
+        cls, settings: ClientSettings, node_id: str, node_name: str = "", pool_uuid: str = ""
+    ) -> DirectorClient:
+        """The client of one node; the same instance (and its lookup caches) for the whole process."""
+        pool = pool_uuid or settings.pool_uuid
+        session = session_for(settings)
+        key = (id(session), pool, node_id)
+        with cls._clients_lock:
+            client = cls._clients.get(key)
+            if client is None:
+                client = cls._clients[key] = cls(session, pool_uuid=pool, node_id=node_id, node_name=node_name)
+            return client
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Drop cached clients (tests)."""
+        with cls._clients_lock:
+            cls._clients.clear()
+
+    def __repr__(self) -> str:
+        return f"DirectorClient(url={self.settings.url!r}, pool={self.pool_uuid!r}, node={self.node_name!r})"
+
+    # -- low level -----------------------------------------------------------------------------------
+
+    def _what(self, action: str) -> str:
+        return f"{action} on node {self.node_name}"
+
+    def _get(self, path: str, action: str) -> Any:
+        return self.session.request("GET", f"{self.base}/{path}", idempotent=True, what=self._what(action)).body
+
+    def _submit(self, method: str, path: str, data: dict[str, Any], action: str, *, idempotent: bool) -> str:
+        """Send a write and return its monitor path (the order is not awaited)."""
+        reply = self.session.request(
+            method, f"{self.base}/{path}", json={"data": data}, idempotent=idempotent, what=self._what(action)
+        )
+        body = reply.body if isinstance(reply.body, dict) else {}
+        return monitor_path(body.get("message"))
+
+    def wait_order(self, message: str, *, action: str, resource_type: str = "", name: str = "") -> dict[str, Any]:
+        """Poll an order until it is terminal; its ``response`` on success, ``OrderFailed``/``OrderTimeout`` else."""
+        path = "/" + monitor_path(message)
+        deadline = time.monotonic() + self.settings.order_deadline
+        intervals = poll_intervals(self.settings.poll_initial, self.settings.poll_max)
+        while True:
+            payload = self.session.request(
+                "GET", path, idempotent=True, what=self._what(f"{action}: polling order")
+            ).body
+            if is_terminal(payload):
+                break
+            wait = next(intervals)
+            if time.monotonic() + wait > deadline:
+                raise OrderTimeout(
+                    f"{action} on node {self.node_name}: the Director's order did not finish within "
+                    f"{self.settings.order_deadline:g}s (raise order_deadline if the Director is slow)",
+                    order_url=path,
+                )
+            time.sleep(wait)
+        response = order_response(payload)
+        if is_failed(payload):
+            director_message = str(response.get("message") or "")
+            errors = response.get("errors") if isinstance(response.get("errors"), list) else []
+            detail = "; ".join(error_texts(errors))
+            text = f"{action} on node {self.node_name} failed: {director_message or 'order failed'}"
+            if detail:
+                text += f" (errors: {detail})"
+            raise OrderFailed(
+                text,
+                order_url=path,
+                errors=list(errors or []),
+                director_message=director_message,
+                resource_type=resource_type,
+                name=name,
+                node=self.node_name,
+            )
+        return response
+
+    def _order(
+        self, method: str, path: str, data: dict[str, Any], *, action: str, conv: ResourceConventions, name: str
+    ) -> dict[str, Any]:
+        message = self._submit(method, path, data, action, idempotent=method != "POST")
+        return self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
+
+    def _fetch_rows(self, fetch_path: str, action: str) -> list[Any]:
+        # A fetch order only reads, so resending it is harmless.
+        reply = self.session.request(
+            "POST", f"{self.base}/{fetch_path}", json={"data": {}}, idempotent=True, what=self._what(action)
+        )
+        body = reply.body if isinstance(reply.body, dict) else {}
+        response = self.wait_order(str(body.get("message")), action=action)
+        return _as_list(response.get("rows"))
+
+    # -- reads ---------------------------------------------------------------------------------------
+
+    def list(self, conv: ResourceConventions) -> list[dict[str, Any]]:
+        """Every live object of ``conv`` on this node, as wire read objects (``id`` always set)."""
+        action = f"listing {conv.api_resource}"
+        if conv.listing == "fetch":
+            items = self._fetch_rows(conv.fetch_path, action)
+        elif conv.listing == "col_apps":
+            items = []
+            for device in _as_list(self._get("Devices", action)):
+                if not isinstance(device, dict):
+                    continue
+                for app in device.get("col_apps") or []:
+                    if isinstance(app, dict) and app.get("app") == conv.api_resource:
+                        # The owning device is part of the collector's identity, so it is kept on the object.
+                        items.append({**app, "device_id": object_id(device), "id": object_id(app)})
+        else:
+            items = _as_list(self._get(conv.api_resource, action))
+        objects = []
+        for item in items:
+            if isinstance(item, dict):
+                obj = dict(item)
+                obj["id"] = object_id(obj)
+                objects.append(obj)
+        return objects
+
+    def get(self, conv: ResourceConventions, obj_id: str) -> dict[str, Any]:
+        """The object ``obj_id``; ``NotFound`` when it does not exist."""
+        if conv.listing == "list":
+            body = self._get(f"{conv.api_resource}/{obj_id}", f"reading {conv.type_name} {obj_id}")
+            if not isinstance(body, dict):
+                raise NotFound(f"reading {conv.type_name} {obj_id} on node {self.node_name}: no object", status=404)
+            obj = dict(body)
+            obj["id"] = object_id(obj) or obj_id
+            return obj
+        for obj in self.list(conv):
+            if obj["id"] == obj_id:
+                return obj
+        raise NotFound(f"{conv.type_name} {obj_id} does not exist on node {self.node_name}", status=404)
+
+    def _name_of(self, conv: ResourceConventions, obj: dict[str, Any]) -> str:
+        value = obj.get(conv.name_key)
+        if value is None and conv.listing == "fetch":
+            value = obj.get("name")  # fetch rows may carry ``name`` (§7.9, unverified)
+        return "" if value is None else str(value)
+
+    def find(self, conv: ResourceConventions, name: str) -> dict[str, Any] | None:
+        """The object whose name key is ``name`` (a device name for SyslogCollector), or None."""
+        if conv.listing == "col_apps":
+            device_id = self._device_id(name)
+            if device_id is None:
+                return None
+            return next((obj for obj in self.list(conv) if obj["device_id"] == device_id), None)
+        return next((obj for obj in self.list(conv) if self._name_of(conv, obj) == name), None)
+
+    def _device_id(self, device_name: str) -> str | None:
+        for device in _as_list(self._get("Devices", f"looking up device {device_name}")):
+            if isinstance(device, dict) and device.get("name") == device_name:
+                return object_id(device)
+        return None
+
+    def _wait_visible(self, conv: ResourceConventions, name: str, window: float) -> dict[str, Any] | None:
+        """Find by name, re-listing for up to ``window`` seconds (lists lag behind orders, §5.5)."""
+        deadline = time.monotonic() + window
+        intervals = poll_intervals(self.settings.poll_initial, self.settings.poll_max)
+        while True:
+            found = self.find(conv, name)
+            if found is not None:
+                return found
+            wait = next(intervals)
+            if time.monotonic() + wait > deadline:
+                return None
+            time.sleep(wait)
+
+    # -- writes --------------------------------------------------------------------------------------
+
+    def create(self, conv: ResourceConventions, body: dict[str, Any], *, name: str) -> tuple[str, dict[str, Any]]:
+        """Create from a wire write body; return the new id and the wire read object.
+
+        The Director never returns the id (§5.3): after the order the object is found by name.
+        """
+        action = f"creating {conv.type_name} '{name}'"
+        data = {k: v for k, v in body.items() if k != conv.activation_field}
+        found: dict[str, Any] | None = None
+        attempt = 0
+        while True:
+            try:
+                message = self._submit("POST", conv.api_resource, data, action, idempotent=False)
+            except AmbiguousWrite as exc:
+                # The POST may have been applied: only resend when the object is surely absent.
+                found = self._wait_visible(conv, name, self.settings.write_check_window)
+                if found is not None:
+                    break
+                if attempt >= self.settings.max_retries:
+                    raise DirectorError(
+                        f"{action} on node {self.node_name}: the Director kept failing ({exc}); nothing was created"
+                    ) from None
+                attempt += 1
+                continue
+            self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
+            break
+        if found is None:
+            found = self._wait_visible(conv, name, self.settings.list_lag_timeout)
+        if found is None:
+            raise DirectorError(
+                f"{action} on node {self.node_name}: the order succeeded but the object did not appear in the "
+                f"{conv.api_resource} list within {self.settings.list_lag_timeout:g}s"
+            )
+        found = self._apply_activation(conv, found, body, name, action)
+        self._remember(conv, name, found["id"])
+        return found["id"], found
+
+    def update(self, conv: ResourceConventions, obj_id: str, body: dict[str, Any], *, name: str) -> dict[str, Any]:
+        """Edit ``obj_id`` from a wire write body; return the wire read object after the order completed."""
+        action = f"updating {conv.type_name} '{name}'"
+        skip = {conv.activation_field, *conv.create_only_fields}
+        data = {k: v for k, v in body.items() if k not in skip}
+        if conv.put_sends_id:
+            data["id"] = obj_id
+        # PUT replaces with the same body: resending after an ambiguous failure cannot duplicate anything.
+        message = self._submit("PUT", f"{conv.api_resource}/{obj_id}", data, action, idempotent=True)
+        self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
+        current = self.get(conv, obj_id)
+        return self._apply_activation(conv, current, body, name, action)
+
+    def delete(self, conv: ResourceConventions, obj_id: str, *, name: str = "") -> None:
+        """Delete ``obj_id``; an object that is already gone counts as deleted."""
+        action = f"deleting {conv.type_name} '{name or obj_id}'"
+        try:
+            message = self.session.request(
+                "DELETE", f"{self.base}/{conv.api_resource}/{obj_id}", idempotent=True, what=self._what(action)
+            ).body
+            self.wait_order(str((message or {}).get("message")), action=action, resource_type=conv.type_name, name=name)
+        except NotFound:
+            pass
+        except OrderFailed:
+            if self._exists(conv, obj_id):
+                raise
+        self._forget(conv, name)
+
+    def _exists(self, conv: ResourceConventions, obj_id: str) -> bool:
+        try:
+            self.get(conv, obj_id)
+        except NotFound:
+            return False
+        return True
+
+    def action(self, conv: ResourceConventions, obj_id: str, verb: str, *, name: str = "") -> dict[str, Any]:
+        """Run an object action such as ``activate`` (``POST {resource}/{id}/{verb}`` with ``{"data": {}}``)."""
+        act = f"{verb} {conv.type_name} '{name or obj_id}'"
+        # activate/deactivate are idempotent state changes: resending is harmless.
+        message = self._submit("POST", f"{conv.api_resource}/{obj_id}/{verb}", {}, act, idempotent=True)
+        return self.wait_order(message, action=act, resource_type=conv.type_name, name=name)
+
+    def _apply_activation(
+        self, conv: ResourceConventions, live: dict[str, Any], body: dict[str, Any], name: str, action: str
+    ) -> dict[str, Any]:
+        field = conv.activation_field
+        if not field or field not in body:
+            return live
+        desired = bool(body[field])
+        if live.get(field) is desired or (field not in live and desired):
+            return live
+        self.action(conv, live["id"], "activate" if desired else "deactivate", name=name)
+        return self.get(conv, live["id"])
+
+    # -- lookups -------------------------------------------------------------------------------------
+
+    def _lookup_table(self, key: str, loader: Callable[[], dict[str, str]], refresh: bool) -> dict[str, str]:
+        with self._lookup_lock:
+            table = self._lookups.get(key)
+        if table is None or refresh:
+            table = loader()
+            with self._lookup_lock:
+                self._lookups[key] = table
+        return table
+
+    def _load_lookup(self, spec: Lookup) -> dict[str, str]:
+        items = _as_list(self._get(spec.api_path, f"listing {spec.api_path}"))
+        table: dict[str, str] = {}
+        for item in items:
+            if isinstance(item, dict) and item.get(spec.name_key) is not None:
+                ident = item.get(spec.id_key) or item.get(spec.fallback_id_key)
+                table[str(item[spec.name_key])] = str(ident if ident is not None else item[spec.name_key])
+        return table
+
+    def _load_managed(self, conv: ResourceConventions) -> dict[str, str]:
+        return {self._name_of(conv, obj): obj["id"] for obj in self.list(conv)}
+
+    def lookup(self, target: str | Lookup | ResourceConventions, name: str) -> str:
+        """Name -> id on this node for a lookup (``"users"``, ...) or a managed type; cached, refreshed on a miss."""
+        key, loader, label = self._lookup_source(target)
+        table = self._lookup_table(key, loader, refresh=False)
+        if name not in table:
+            table = self._lookup_table(key, loader, refresh=True)
+        if name not in table:
+            raise ReferenceNotFound(
+                f"{label} '{name}' does not exist on node {self.node_name}: check the name, or install/create it "
+                "on that node first",
+                target=key,
+                name=name,
+                node=self.node_name,
+            )
+        return table[name]
+
+    def lookup_table(self, target: str | Lookup | ResourceConventions, *, refresh: bool = False) -> dict[str, str]:
+        """The whole name -> id table (cached)."""
+        key, loader, _ = self._lookup_source(target)
+        return dict(self._lookup_table(key, loader, refresh=refresh))
+
+    def _lookup_source(
+        self, target: str | Lookup | ResourceConventions
+    ) -> tuple[str, Callable[[], dict[str, str]], str]:
+        if isinstance(target, ResourceConventions):
+            conv = target
+            return conv.yaml_section, lambda: self._load_managed(conv), conv.type_name
+        if isinstance(target, str):
+            if target in LOOKUPS:
+                target = LOOKUPS[target]
+            else:
+                try:
+                    return self._lookup_source(by_section(target))
+                except KeyError:
+                    raise DirectorError(f"unknown lookup {target!r}") from None
+        spec = target
+        if spec.shape != "objects":
+            raise DirectorError(f"lookup {spec.lookup_name!r} is not a name -> id table")
+        return spec.lookup_name, lambda: self._load_lookup(spec), spec.api_path
+
+    def _remember(self, conv: ResourceConventions, name: str, obj_id: str) -> None:
+        with self._lookup_lock:
+            table = self._lookups.get(conv.yaml_section)
+            if table is not None:
+                table[name] = obj_id
+
+    def _forget(self, conv: ResourceConventions, name: str) -> None:
+        with self._lookup_lock:
+            table = self._lookups.get(conv.yaml_section)
+            if table is not None:
+                table.pop(name, None)
+
+    def remote_repos(self, *, refresh: bool = False) -> list[str]:
+        """The ``ip:port/repo`` strings alert rules may name (``Repos/RemoteRepos/fetch``), cached per run."""
+        if self._remote_repos is None or refresh:
+            rows = self._fetch_rows(LOOKUPS["remoteRepos"].api_path, "fetching remote repos")
+            self._remote_repos = [str(row) for row in rows if isinstance(row, str)]
+        return list(self._remote_repos)
+
+    def repo_paths(self) -> list[str]:
+        """The storage paths repos may use on this node (``Repos/RepoPaths``)."""
+        body = _as_list(self._get(LOOKUPS["repoPaths"].api_path, "listing repo paths"))
+        paths: list[str] = []
+        for item in body:
+            if isinstance(item, dict):
+                paths.extend(str(p) for p in item.get("paths") or [])
+            elif isinstance(item, str):
+                paths.append(item)
+        return paths
