@@ -42,6 +42,9 @@ ALERT_RULES = ResourceConventions(
         "search_interval_minute",
         "delay_interval_minute",
         "original_data",
+        "timestamp_on",
+        "attack_tag",
+        "apply_jinja_template",
         "active",
     ),
     required_fields=(
@@ -59,7 +62,6 @@ ALERT_RULES = ResourceConventions(
     computed_fields=frozenset({"id", "tid", "user", "name"}),
     listing="fetch",
     fetch_path="AlertRules/MyAlertRules/fetch",
-    # metadata rows and repos are sets to the Director; attack tags and log sources too.
     int_fields=(
         "condition_value",
         "limit",
@@ -70,12 +72,14 @@ ALERT_RULES = ResourceConventions(
         "search_interval_minute",
         "delay_interval_minute",
     ),
+    # Edits merge into the stored rule, so "off" must be sent to turn a flag off (omitting it keeps "on").
     flag_fields={
-        "flush_on_trigger": ("on", None),
-        "throttling_enabled": ("on", None),
+        "flush_on_trigger": ("on", "off"),
+        "throttling_enabled": ("on", "off"),
+        "apply_jinja_template": ("on", "off"),
         "original_data": ("true", "false"),
     },
-    defaults={"active": True, "flush_on_trigger": False, "throttling_enabled": False},
+    defaults={"active": True, "flush_on_trigger": False, "throttling_enabled": False, "apply_jinja_template": False},
     # owner is absent from the Edit table (§7.9): ownership moves through transferOwnership.
     create_only_fields=("owner",),
     activation_field="active",
