@@ -1,4 +1,4 @@
-"""A scripted Director behind ``httpx.MockTransport``: exact wire bodies from director-api.md, every request recorded."""
+"""A scripted Director behind ``httpx.MockTransport``: wire bodies from director-api.md, requests recorded."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import itertools
 import random
 import time
 
@@ -91,5 +92,5 @@ def test_poll_intervals_start_small_and_back_off_to_a_cap() -> None:
     gen = poll_intervals(0.05, 1.0)
     waits = [next(gen) for _ in range(12)]
     assert waits[0] == 0.05
-    assert all(b >= a for a, b in zip(waits, waits[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(waits))
     assert waits[-1] == 1.0
