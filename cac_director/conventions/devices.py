@@ -22,6 +22,8 @@ DEVICES = ResourceConventions(
     # risk_values{availability,confidentiality,integrity} is flattened back by the client's read mapping.
     read_renames={"device_groups": "devicegroup", "log_policies": "logpolicy"},
     read_flatten=("risk_values",),
+    # A device created without a timezone reads back as UTC (the Director's default).
+    defaults={"timezone": "UTC"},
     computed_fields=frozenset(
         {
             "id",
