@@ -1,0 +1,41 @@
+"""Guard against the SDK's pickler leak that crashes programs with ~1,000 dynamic resources.
+
+``pulumi.dynamic.dynamic.serialize_provider`` (SDK 3.272) wraps ``pickle._Pickler._batch_setitems``
+with a sorting wrapper on every call and never restores it, so each resource construction adds
+one more nested wrapper until ``RecursionError`` (pulumi-dynamic-providers.md §0.1, §2.4). Restoring the
+original after each call keeps serialization flat. ``install()`` is idempotent; tests pin the SDK
+version this was checked against and build 2,000 resources to prove it.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+import threading
+from typing import Any
+
+import pulumi.dynamic.dynamic as _dynamic
+
+_ORIGINAL_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+_lock = threading.Lock()
+_installed = False
+
+
+def install() -> None:
+    """Wrap ``serialize_provider`` so that it always leaves ``_batch_setitems`` as it found it."""
+    global _installed  # noqa: PLW0603 (process-wide, install-once switch)
+    with _lock:
+        if _installed:
+            return
+        original = _dynamic.serialize_provider
+
+        @functools.wraps(original)
+        def serialize_provider(provider: Any) -> str:
+            try:
+                return original(provider)
+            finally:
+                pickle._Pickler._batch_setitems = _ORIGINAL_BATCH_SETITEMS  # type: ignore[attr-defined]
+
+        # Resource.__init__ looks the name up in the module at call time, so rebinding it is enough.
+        _dynamic.serialize_provider = serialize_provider
+        _installed = True

@@ -1,0 +1,295 @@
+"""The generic dynamic provider: check/diff/create/read/update/delete of one Director resource type.
+
+Each concrete provider (``providers.py``) only names its conventions entry. Resource inputs are the
+object in model shape (docs/architecture.md) plus three meta keys:
+
+- ``target``: where the object lives, ``{"url", "pool", "node", "node_name"}``. The URL is not compared
+  (moving a stack to another Director address changes nothing); pool or node changes replace.
+- ``adopt``: take over a same-name object at create time instead of failing (``cac-director:adoptExisting``).
+- ``ref_ids``: ids of the *managed* objects this one references where the Director wants ids
+  (``{"routing_policy": <id>, "devicegroup[]": [<id>, ...]}``), fed from the upstream resources' ``id``
+  outputs. They order the work, spare a lookup, and change (so update the object) when an upstream object
+  is replaced. Built-in and vendor objects are resolved on the node by name.
+
+Outputs are the *live* object in model shape plus the same meta keys, so ``diff`` (which receives old
+outputs) compares desired with what the Director last reported, and refresh detects drift for free.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+
+from cac_director.conventions import ResourceConventions
+from cac_director.director import DirectorClient, NodeResolver, mapping
+from cac_director.director.client import object_id
+from cac_director.errors import CacDirectorError, DirectorError, NotFound, OrderFailed
+from cac_director.pulumi_provider._paths import names_at
+from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
+
+META_KEYS = ("target", "adopt", "ref_ids")
+PROVIDER_KEY = "__provider"
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+_resolvers: dict[int, NodeResolver] = {}
+_read_cache: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
+_cache_lock = threading.Lock()
+
+
+def _clean_errors(method: _F) -> _F:
+    """Re-raise our own errors from a shallow frame: the engine prints the whole traceback it receives,
+    and a user needs the Director's message, not our call stack."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except CacDirectorError as exc:
+            raise DirectorError(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(v) for v in value)
+    return False
+
+
+def _coerce_numbers(value: Any) -> Any:
+    """Numbers cross the engine as floats (protobuf Struct); the Director wants ints where they are whole."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _coerce_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_coerce_numbers(v) for v in value]
+    return value
+
+
+class DirectorProvider(ResourceProvider):
+    """Dynamic provider for the resource type named by ``conventions``.
+
+    Instances carry no pickled state (``__getstate__`` is empty and the class is pickled by reference):
+    the token and connection settings arrive through ``configure`` in the provider process only.
+    """
+
+    conventions: ClassVar[ResourceConventions]
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        self._settings = ProviderSettings()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._settings = ProviderSettings()
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._settings = ProviderSettings.from_config(lambda key: req.config.get(f"{NAMESPACE}:{key}"))
+
+    # -- helpers ---------------------------------------------------------------------------------------
+
+    @property
+    def _name_key(self) -> str:
+        return self.conventions.name_key
+
+    @staticmethod
+    def _model(props: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in props.items() if k not in META_KEYS and k != PROVIDER_KEY}
+
+    def _connect(self, props: dict[str, Any]) -> tuple[DirectorClient, NodeResolver]:
+        target = props["target"]
+        settings = self._settings.client_settings(str(target["url"]), str(target["pool"]))
+        client = DirectorClient.for_node(settings, str(target["node"]), str(target.get("node_name") or ""))
+        with _cache_lock:
+            resolver = _resolvers.get(id(client))
+            if resolver is None:
+                resolver = _resolvers[id(client)] = NodeResolver(client)
+        self._seed(resolver, props)
+        return client, resolver
+
+    def _seed(self, resolver: NodeResolver, props: dict[str, Any]) -> None:
+        """Teach the resolver the ids the engine handed us, so that names resolve without a lookup."""
+        for path, ids in (props.get("ref_ids") or {}).items():
+            ref = self.conventions.reference(path)
+            if ref is None or not isinstance(ids, dict):
+                continue
+            for name, obj_id in ids.items():
+                if isinstance(obj_id, str) and obj_id:
+                    resolver.seed(ref.target, name, obj_id)
+
+    def _live_ref_ids(self, props: dict[str, Any], live: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
+        """``{path: {name: id}}`` as the live object has it, for the names the program passes ids for."""
+        result: dict[str, Any] = {}
+        for path, desired in (props.get("ref_ids") or {}).items():
+            ref = self.conventions.reference(path)
+            if ref is None or not isinstance(desired, dict):
+                continue
+            live_names = set(names_at(live, path))
+            ids: dict[str, str | None] = {}
+            for name in desired:
+                if name not in live_names:
+                    continue
+                try:
+                    ids[name] = resolver.id_of(ref.target, name)
+                except CacDirectorError:
+                    # The live object points at something that no longer exists: show it as a change.
+                    ids[name] = None
+            result[path] = ids
+        return result
+
+    def _outs(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
+        live = mapping.from_wire(self.conventions, live_obj, resolver)
+        outs = {**live, "target": props["target"], "adopt": bool(props.get("adopt", False))}
+        outs["ref_ids"] = self._live_ref_ids(props, live, resolver)
+        return outs
+
+    def _write_body(self, props: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
+        return mapping.to_wire(self.conventions, self._model(props), resolver)
+
+    # -- the provider interface -------------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Offline checks only (check runs in every preview): required fields, built-ins, the target."""
+        conv = self.conventions
+        props = _coerce_numbers(news)
+        failures: list[CheckFailure] = []
+        name = props.get(self._name_key)
+        if not isinstance(name, Unknown):
+            if not isinstance(name, str) or not name:
+                failures.append(CheckFailure(self._name_key, f"{conv.type_name} needs a non-empty '{self._name_key}'"))
+            elif name in conv.builtins:
+                failures.append(
+                    CheckFailure(
+                        self._name_key,
+                        f"'{name}' is a built-in {conv.type_name}: built-ins are never created, changed or deleted",
+                    )
+                )
+        for field in conv.required_fields:
+            value = props.get(field)
+            if not _has_unknown(value) and value in (None, "", []):
+                failures.append(CheckFailure(field, f"{conv.type_name} '{name}' needs '{field}'"))
+        target = props.get("target")
+        if not _has_unknown(target):
+            missing = [k for k in ("url", "pool", "node") if not (target or {}).get(k)]
+            if missing:
+                failures.append(CheckFailure("target", f"the target is missing {', '.join(missing)}"))
+        return CheckResult(props, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        conv = self.conventions
+        changed: set[str] = set()
+        desired_model, current_model = self._model(news), self._model(olds)
+        unknown_keys = {k for k, v in desired_model.items() if _has_unknown(v)}
+        changed |= unknown_keys
+        desired = mapping.normalize(conv, {k: v for k, v in desired_model.items() if k not in unknown_keys})
+        current = mapping.normalize(conv, {k: v for k, v in current_model.items() if k not in unknown_keys})
+        changed |= {k for k in desired.keys() | current.keys() if desired.get(k) != current.get(k)}
+        new_refs, old_refs = news.get("ref_ids") or {}, olds.get("ref_ids") or {}
+        if _has_unknown(new_refs) or _coerce_numbers(new_refs) != old_refs:
+            changed.add("ref_ids")
+        replaces = sorted(k for k in changed if k in conv.immutable_fields)
+        new_target, old_target = news.get("target") or {}, olds.get("target") or {}
+        if _has_unknown(new_target) or any(new_target.get(k) != old_target.get(k) for k in ("pool", "node")):
+            changed.add("target")
+            replaces.append("target")
+        # Names are unique on a node, so the old object must go before its replacement can be created.
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+
+    @_clean_errors
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        conv = self.conventions
+        client, resolver = self._connect(props)
+        name = str(props[self._name_key])
+        existing_id = client.lookup_table(conv).get(name)
+        if existing_id and props.get("adopt"):
+            live = client.update(conv, existing_id, self._write_body(props, resolver), name=name)
+            return CreateResult(existing_id, self._outs(props, live, resolver))
+        if existing_id:
+            raise DirectorError(self._exists_message(client, name))
+        try:
+            obj_id, live = client.create(conv, self._write_body(props, resolver), name=name)
+        except OrderFailed:
+            # A same-name object that appeared since the listing (another tool, a console user) is the
+            # likeliest cause; say how to take it over rather than only relaying the Director's refusal.
+            if client.lookup_table(conv, refresh=True).get(name):
+                raise DirectorError(self._exists_message(client, name)) from None
+            raise
+        return CreateResult(obj_id, self._outs(props, live, resolver))
+
+    def _exists_message(self, client: DirectorClient, name: str) -> str:
+        conv = self.conventions
+        return (
+            f"{conv.type_name} '{name}' already exists on node {client.node_name} and is not managed by this stack. "
+            "To take it over (its settings become the configured ones), run "
+            "`pulumi config set cac-director:adoptExisting true` and apply again; or rename it in the configuration."
+        )
+
+    @_clean_errors
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        client, resolver = self._connect(news)
+        live = client.update(self.conventions, id_, self._write_body(news, resolver), name=str(news[self._name_key]))
+        return UpdateResult(self._outs(news, live, resolver))
+
+    @_clean_errors
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        name = str(props.get(self._name_key) or "")
+        if name in self.conventions.builtins:
+            return
+        client, _ = self._connect(props)
+        client.delete(self.conventions, id_, name=name)
+        with _cache_lock:
+            _read_cache.pop((id(client), self.conventions.type_name), None)
+
+    @_clean_errors
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        if not props.get("target"):
+            # `pulumi import` sends no state (pulumi-dynamic-providers.md §3.2): adoption is the supported way.
+            raise DirectorError(
+                "importing is not supported for cac-director resources; "
+                "use `pulumi config set cac-director:adoptExisting true` and `pulumi up` instead"
+            )
+        client, resolver = self._connect(props)
+        live = self._read_one(client, id_)
+        if live is None:
+            # Deleted out of band: a blank id tells the engine to drop it from state; the next `up` recreates it.
+            return ReadResult(None, {})
+        return ReadResult(id_, self._outs(props, live, resolver))
+
+    def _read_one(self, client: DirectorClient, id_: str) -> dict[str, Any] | None:
+        """One list per type per node for a whole refresh, then answers from it; a miss is checked by id."""
+        conv = self.conventions
+        key = (id(client), conv.type_name)
+        with _cache_lock:
+            table = _read_cache.get(key)
+        if table is None:
+            table = {object_id(obj): obj for obj in client.list(conv)}
+            with _cache_lock:
+                _read_cache[key] = table
+        if id_ in table:
+            return table[id_]
+        try:
+            return client.get(conv, id_)
+        except NotFound:
+            return None

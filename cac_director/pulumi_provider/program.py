@@ -1,0 +1,144 @@
+"""The Pulumi program: a resolved instance becomes one dynamic resource per (node, object).
+
+References between managed objects become Pulumi outputs, so the engine orders the work and carries the
+ids: every referenced name is replaced by the referenced resource's name output, and where the Director
+wants an id the resource also gets the upstream ``id`` output in ``ref_ids``. References to built-in and
+vendor objects stay plain names that the provider resolves on the node.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+from cac_director.config import ResolvedInstance, load_instance
+from cac_director.conventions import LOOKUPS, REGISTRY, Reference
+from cac_director.errors import ValidationFailed
+from cac_director.pulumi_provider._paths import map_path, names_at
+from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
+
+CONFIG_NAMESPACE = "cac-director"
+
+
+@dataclass(frozen=True)
+class ProgramOptions:
+    """Stack-level switches (``cac-director:*`` config)."""
+
+    director_url: str = ""
+    adopt_existing: bool = False
+    protect: bool = False
+
+
+class _Graph:
+    """Resources registered so far, per node and across nodes (search heads reference data-node repos)."""
+
+    def __init__(self) -> None:
+        self.on_node: dict[tuple[str, str, str], pulumi.CustomResource] = {}
+        self.anywhere: dict[tuple[str, str], list[pulumi.CustomResource]] = {}
+
+    def add(self, node: str, section: str, name: str, resource: pulumi.CustomResource) -> None:
+        self.on_node[(node, section, name)] = resource
+        self.anywhere.setdefault((section, name), []).append(resource)
+
+
+def _wire_references(
+    node: str, ref: Reference, props: dict[str, Any], graph: _Graph, name_key_of: dict[str, str]
+) -> tuple[dict[str, Any], list[pulumi.Resource]]:
+    """Turn managed names at ``ref.path`` into outputs; return the ids to pass and extra dependencies."""
+    ids: dict[str, Any] = {}
+    depends: list[pulumi.Resource] = []
+    for name in names_at(props, ref.path):
+        upstream = graph.on_node.get((node, ref.target, name))
+        if upstream is not None:
+            if ref.wire in ("id", "id_csv"):
+                ids[name] = upstream.id
+        else:
+            # Declared on other nodes only (e.g. repos an alert rule on a search head searches): wait for them.
+            depends.extend(graph.anywhere.get((ref.target, name), []))
+
+    def to_output(value: Any) -> Any:
+        upstream = graph.on_node.get((node, ref.target, value)) if isinstance(value, str) else None
+        return getattr(upstream, name_key_of[ref.target]) if upstream is not None else value
+
+    map_path(props, ref.path, to_output)
+    return ids, depends
+
+
+def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, Any]:
+    """Register every targeted node's objects; return the per-node summary that the stack exports."""
+    url = options.director_url or resolved.fleet.director_url
+    name_key_of = {conv.yaml_section: conv.name_key for conv in REGISTRY}
+    graph = _Graph()
+    summary: dict[str, Any] = {}
+    for node in resolved.nodes.values():
+        target = {"url": url, "pool": resolved.fleet.pool_uuid, "node": node.logpoint_id, "node_name": node.name}
+        counts: dict[str, int] = {}
+        for conv in REGISTRY:
+            for obj in node.sections.get(conv.yaml_section, []):
+                name = str(obj[conv.name_key])
+                props: dict[str, Any] = copy.deepcopy(obj)
+                ref_ids: dict[str, Any] = {}
+                depends: list[pulumi.Resource] = []
+                for ref in conv.references:
+                    if ref.target in LOOKUPS:
+                        continue
+                    ids, extra = _wire_references(node.name, ref, props, graph, name_key_of)
+                    if ids:
+                        ref_ids[ref.path] = ids
+                    depends.extend(extra)
+                props.update({"target": target, "adopt": options.adopt_existing, "ref_ids": ref_ids})
+                resource = RESOURCE_CLASSES[conv.type_name](
+                    f"{node.name}/{name}",
+                    props,
+                    pulumi.ResourceOptions(depends_on=depends or None, protect=options.protect),
+                )
+                graph.add(node.name, conv.yaml_section, name, resource)
+                counts[conv.yaml_section] = counts.get(conv.yaml_section, 0) + 1
+        summary[node.name] = {"role": node.role, "logpointId": node.logpoint_id, "resources": counts}
+    return summary
+
+
+def _instance_path(configured: str) -> Path:
+    path = Path(configured)
+    if path.is_absolute():
+        return path
+    # Relative to the project directory (where Pulumi.yaml is), which is the program's working directory.
+    return Path(os.getcwd()) / path
+
+
+def run() -> None:
+    """Entry point of ``__main__.py``: read stack config, resolve and validate, register, export."""
+    config = pulumi.Config(CONFIG_NAMESPACE)
+    instance = config.get("instance")
+    if not instance:
+        raise pulumi.RunError(
+            "no instance configured for this stack: run `pulumi config set cac-director:instance "
+            "fleets/<customer>/<env>/instance.yaml`"
+        )
+    if not (config.get_secret("token") is not None or os.environ.get("DIRECTOR_TOKEN")):
+        raise pulumi.RunError(
+            "no Director token: export DIRECTOR_TOKEN=<token>, or store it encrypted in the stack with "
+            "`pulumi config set --secret cac-director:token <token>`"
+        )
+    templates = config.get("templates")
+    try:
+        resolved = load_instance(_instance_path(instance), Path(templates) if templates else None)
+    except ValidationFailed as exc:
+        # Nothing is registered: the preview stops with the validation report and no resource changes.
+        raise pulumi.RunError(str(exc)) from None
+    for warning in resolved.warnings:
+        pulumi.log.warn(warning.render())
+    options = ProgramOptions(
+        director_url=config.get("directorUrl") or "",
+        adopt_existing=config.get_bool("adoptExisting") or False,
+        protect=config.get_bool("protect") or False,
+    )
+    summary = register(resolved, options)
+    pulumi.export("instance", resolved.name)
+    pulumi.export("director", options.director_url or resolved.fleet.director_url)
+    pulumi.export("nodes", summary)
