@@ -1,0 +1,119 @@
+"""Pydantic models of the three file kinds: ``Fleet``, ``ConfigTemplate``, ``TopologyInstance``.
+
+Section contents are typed loosely here (lists of mappings) because a layer is partial and may
+carry directives; resources are checked against ``resources.SECTION_MODELS`` after resolution.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from cac_director.config.models._common import Name, StrictModel
+
+API_VERSION = "cac-director/v1"
+KINDS = ("Fleet", "ConfigTemplate", "TopologyInstance")
+
+Hex32 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32}$")]
+TagValue = Annotated[str, StringConstraints(min_length=1)]
+VarValue = str | int | float | bool
+# Template ids are paths below the templates root; "./x" and "../x" are relative to the extending template.
+TemplateRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]+(?:@[0-9]+(?:\.[0-9]+){0,2})?$")]
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")]
+Resources = list[dict[str, Any]]
+
+
+class DirectorRef(StrictModel):
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(?:/\S*)?$")]
+    poolUuid: Hex32
+
+
+class FleetNode(StrictModel):
+    name: Name
+    logpointId: Hex32
+    tags: dict[str, TagValue] = Field(default_factory=dict)
+
+
+class FleetNodes(StrictModel):
+    dataNodes: list[FleetNode] = Field(default_factory=list)
+    searchHeads: list[FleetNode] = Field(default_factory=list)
+    aios: list[FleetNode] = Field(default_factory=list)
+
+
+class FleetSpec(StrictModel):
+    director: DirectorRef
+    nodes: FleetNodes
+
+
+class FleetMetadata(StrictModel):
+    name: Name
+    description: str | None = None
+
+
+class Fleet(StrictModel):
+    apiVersion: Literal["cac-director/v1"]
+    kind: Literal["Fleet"]
+    metadata: FleetMetadata
+    spec: FleetSpec
+
+
+class _SectionsSpec(StrictModel):
+    vars: dict[str, VarValue] = Field(default_factory=dict)
+    repos: Resources = Field(default_factory=list)
+    routingPolicies: Resources = Field(default_factory=list)
+    normalizationPolicies: Resources = Field(default_factory=list)
+    enrichmentPolicies: Resources = Field(default_factory=list)
+    processingPolicies: Resources = Field(default_factory=list)
+    deviceGroups: Resources = Field(default_factory=list)
+    devices: Resources = Field(default_factory=list)
+    syslogCollectors: Resources = Field(default_factory=list)
+    alertRules: Resources = Field(default_factory=list)
+
+
+class TemplateMetadata(StrictModel):
+    name: Name
+    extends: TemplateRef | None = None
+    version: Version | None = None
+    description: str | None = None
+
+
+class ConfigTemplate(StrictModel):
+    apiVersion: Literal["cac-director/v1"]
+    kind: Literal["ConfigTemplate"]
+    metadata: TemplateMetadata
+    spec: _SectionsSpec = Field(default_factory=_SectionsSpec)
+
+
+Selector = dict[str, TagValue | Annotated[list[TagValue], Field(min_length=1)]]
+
+
+class Targets(StrictModel):
+    dataNodes: Selector | None = None
+    searchHeads: Selector | None = None
+    aios: Selector | None = None
+
+
+class InstanceSpec(_SectionsSpec):
+    targets: Targets | None = None
+
+
+class InstanceMetadata(StrictModel):
+    name: Name
+    extends: TemplateRef | None = None
+    fleetRef: str = "../fleet.yaml"
+    description: str | None = None
+
+
+class TopologyInstance(StrictModel):
+    apiVersion: Literal["cac-director/v1"]
+    kind: Literal["TopologyInstance"]
+    metadata: InstanceMetadata
+    spec: InstanceSpec = Field(default_factory=InstanceSpec)
+
+
+KIND_MODELS: dict[str, type[StrictModel]] = {
+    "Fleet": Fleet,
+    "ConfigTemplate": ConfigTemplate,
+    "TopologyInstance": TopologyInstance,
+}

@@ -1,0 +1,8 @@
+"""Levels 3 (API compliance) and 4 (cross-references) of configuration-model.md §5; each returns issues."""
+
+from __future__ import annotations
+
+from cac_director.config.validate.api_rules import validate_resource
+from cac_director.config.validate.references import validate_references
+
+__all__ = ["validate_references", "validate_resource"]

@@ -1,0 +1,152 @@
+"""Level 4: every name referenced exists (declared or built-in), is not deleted, and nothing loops.
+
+Reference facts come from ``conventions`` (``Reference.path``/``target``, ``builtins``). Targets
+that are not sections (normalization packages, compiled normalizers, enrichment sources, users)
+are vendor objects: they can only be checked against a node, at apply time (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from cac_director.config._paths import PathT, element_segment, join
+from cac_director.config.issues import IssueCollector, Mark
+from cac_director.config.loader import mark_of
+from cac_director.conventions import SECTIONS, Reference, by_section
+
+NONE_SENTINEL = "None"
+
+
+def iter_reference_values(
+    resource: Any, source: Any, spec: str, path: PathT
+) -> Iterator[tuple[Any, Mark | None, PathT]]:
+    """(value, mark, path) of every value at a conventions path such as ``routing_criteria[].repo``."""
+    steps = spec.split(".")
+
+    def walk(node: Any, located: Any, index: int, where: PathT) -> Iterator[tuple[Any, Mark | None, PathT]]:
+        step = steps[index]
+        many = step.endswith("[]")
+        key = step[:-2] if many else step
+        if not isinstance(node, dict) or key not in node:
+            return
+        value = node[key]
+        located_value = located.get(key) if isinstance(located, dict) else None
+        last = index == len(steps) - 1
+        if not many:
+            if last:
+                yield value, mark_of(located, key), (*where, key)
+            else:
+                yield from walk(value, located_value, index + 1, (*where, key))
+            return
+        if not isinstance(value, list):
+            return
+        for position, item in enumerate(value):
+            located_item = (
+                located_value[position] if isinstance(located_value, list) and position < len(located_value) else None
+            )
+            if last:
+                yield item, mark_of(located_value, position), (*where, f"{key}[{position}]")
+            else:
+                segment = element_segment(key, located_item, position)
+                yield from walk(item, located_item, index + 1, (*where, segment))
+
+    yield from walk(resource, source, 0, path)
+
+
+def validate_references(
+    resolved: dict[str, list[tuple[str, dict[str, Any], Any]]],
+    deleted: dict[tuple[str, str], Mark | None],
+    collector: IssueCollector,
+) -> None:
+    """Check every reference of every resolved resource; ``resolved`` maps section -> (name, plain, source)."""
+    declared = {section: {name for name, _, _ in resolved.get(section, [])} for section in SECTIONS}
+    edges: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for section in SECTIONS:
+        conventions = by_section(section)
+        for name, resource, source in resolved.get(section, []):
+            base: PathT = (f"{section}[{name}]",)
+            for reference in conventions.references:
+                for value, mark, where in iter_reference_values(resource, source, reference.path, base):
+                    target = _check_one(reference, value, mark, where, declared, deleted, collector)
+                    if target is not None:
+                        edges.setdefault((section, name), []).append(target)
+    _check_cycles(edges, collector)
+
+
+def _check_one(
+    reference: Reference,
+    value: Any,
+    mark: Mark | None,
+    where: PathT,
+    declared: dict[str, set[str]],
+    deleted: dict[tuple[str, str], Mark | None],
+    collector: IssueCollector,
+) -> tuple[str, str] | None:
+    if not isinstance(value, str) or value == "":
+        return None  # type errors are level 3's; "" means "no reference" (e.g. a criterion without repo)
+    if reference.target not in declared:
+        return None  # vendor object: only its syntax can be checked offline
+    if reference.none_sentinel and value == NONE_SENTINEL:
+        return None
+    target = by_section(reference.target)
+    if value in declared[reference.target]:
+        return (reference.target, value)
+    if value in target.builtins:
+        return None
+    if (reference.target, value) in deleted:
+        where_deleted = deleted[(reference.target, value)]
+        collector.error(
+            "deleted-reference",
+            f"references {reference.target}[{value}], which is deleted"
+            + (f" at {where_deleted}" if where_deleted else ""),
+            mark=mark,
+            path=join(where),
+            hint="remove the reference too, or keep the object",
+        )
+        return None
+    candidates = sorted(declared[reference.target] | target.builtins)
+    close = difflib.get_close_matches(value, candidates, n=3)
+    collector.error(
+        "dangling-reference",
+        f"{reference.target} {value!r} does not exist",
+        mark=mark,
+        path=join(where),
+        hint=(f"did you mean {', '.join(close)}? " if close else "")
+        + f"declare it under {reference.target} or use a built-in ({', '.join(sorted(target.builtins)) or 'none'})",
+    )
+    return None
+
+
+def _check_cycles(edges: dict[tuple[str, str], list[tuple[str, str]]], collector: IssueCollector) -> None:
+    # Iterative DFS: white/grey/black colouring; a grey target is a back edge.
+    state: dict[tuple[str, str], int] = {}
+    for start in edges:
+        if state.get(start):
+            continue
+        stack: list[tuple[tuple[str, str], int]] = [(start, 0)]
+        trail: list[tuple[str, str]] = [start]
+        state[start] = 1
+        while stack:
+            node, position = stack[-1]
+            targets = edges.get(node, [])
+            if position >= len(targets):
+                stack.pop()
+                trail.pop()
+                state[node] = 2
+                continue
+            stack[-1] = (node, position + 1)
+            nxt = targets[position]
+            if state.get(nxt) == 1:
+                loop = [*trail[trail.index(nxt) :], nxt]
+                collector.error(
+                    "reference-cycle",
+                    "references form a loop: " + " -> ".join(f"{s}[{n}]" for s, n in loop),
+                    path=f"{node[0]}[{node[1]}]",
+                    hint="break the loop; the Director cannot create these in any order",
+                )
+            elif not state.get(nxt):
+                state[nxt] = 1
+                stack.append((nxt, 0))
+                trail.append(nxt)
