@@ -112,7 +112,12 @@ class Session:
                 return False
             started = time.monotonic()
             try:
-                response = self.http.post("/refreshToken", json={"secretKey": self._refresh_secret.reveal()})
+                # Every call carries the bearer header (§3), this one too: a Director may want the old token.
+                response = self.http.post(
+                    "/refreshToken",
+                    json={"secretKey": self._refresh_secret.reveal()},
+                    headers={"Authorization": f"Bearer {stale.reveal()}"},
+                )
             except httpx.TransportError as exc:
                 raise DirectorUnavailable(
                     f"refreshing the Director token at {self.settings.url} failed: {type(exc).__name__}"
