@@ -1,0 +1,83 @@
+"""Validating a whole directory: every instance, every fleet and every template found below it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cac_director.config.chain import DEFAULT_MAX_DEPTH, YAML_SUFFIXES, check_document_header, find_templates_root
+from cac_director.config.fleet import load_fleet
+from cac_director.config.instance import ResolvedInstance, check_instance
+from cac_director.config.issues import IssueCollector
+from cac_director.config.loader import load_yaml_file
+from cac_director.config.resolve import Resolver
+
+
+@dataclass
+class TreeReport:
+    issues: list = field(default_factory=list)  # type: ignore[type-arg]
+    instances: list[ResolvedInstance] = field(default_factory=list)
+    files: int = 0
+
+
+def validate_path(
+    path: Path, templates_root: Path | None = None, *, max_depth: int = DEFAULT_MAX_DEPTH
+) -> TreeReport:
+    """Issues of an instance file, or of every file below a directory (levels 1-4 where they apply)."""
+    collector = IssueCollector()
+    report = TreeReport()
+    if path.is_file():
+        resolved, _ = check_instance(path, templates_root, max_depth=max_depth, collector=collector)
+        report.files = 1
+        if resolved is not None:
+            report.instances.append(resolved)
+        report.issues = collector.issues
+        return report
+    resolvers: dict[Path | None, Resolver] = {}
+    checked_fleets: set[Path] = set()
+    template_dirs: dict[Path, set[Path]] = {}
+    for file in sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()):
+        report.files += 1
+        scratch = IssueCollector()
+        docs = load_yaml_file(file, scratch)
+        kind = check_document_header(docs[0], str(file), scratch) if docs else None
+        if kind == "TopologyInstance":
+            root = templates_root or find_templates_root(file.parent)
+            resolver = resolvers.setdefault(root, Resolver(root, collector, max_depth))
+            resolved, _ = check_instance(file, root, max_depth=max_depth, collector=collector, resolver=resolver)
+            if resolved is not None:
+                report.instances.append(resolved)
+                checked_fleets.add(Path(resolved.fleet.path).resolve())
+        elif kind == "ConfigTemplate":
+            root = templates_root or find_templates_root(file.parent.parent)
+            if root is not None:
+                template_dirs.setdefault(root, set()).add(file.parent)
+        elif kind == "Fleet":
+            template_dirs.setdefault(file, set())  # fleets are checked after instances (see below)
+        else:
+            collector.issues.extend(scratch.issues)
+    for key, dirs in template_dirs.items():
+        if not dirs and key.suffix in YAML_SUFFIXES:
+            if key.resolve() not in checked_fleets:
+                load_fleet(key, collector)
+            continue
+        resolver = resolvers.setdefault(key, Resolver(key, collector, max_depth))
+        for directory in sorted(dirs):
+            try:
+                template_id = directory.resolve().relative_to(key.resolve()).as_posix()
+            except ValueError:
+                continue
+            resolver.template(template_id)
+    report.issues = _dedupe(collector.issues)
+    return report
+
+
+def _dedupe(issues: list) -> list:  # type: ignore[type-arg]
+    seen = set()
+    unique = []
+    for issue in issues:
+        if issue in seen:
+            continue
+        seen.add(issue)
+        unique.append(issue)
+    return unique
