@@ -188,7 +188,7 @@ class DirectorProvider(ResourceProvider):
                 )
         for field in conv.required_fields:
             value = props.get(field)
-            if not _has_unknown(value) and value in (None, "", []):
+            if not _has_unknown(value) and (value is None or value == []):
                 failures.append(CheckFailure(field, f"{conv.type_name} '{name}' needs '{field}'"))
         target = props.get("target")
         if not _has_unknown(target):
