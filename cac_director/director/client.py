@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import threading
 import time
 from collections.abc import Callable
@@ -394,17 +395,17 @@ class DirectorClient:
             if table is not None:
                 table.pop(name, None)
 
-    def remote_repos(self, *, refresh: bool = False) -> list[str]:
+    def remote_repos(self, *, refresh: bool = False) -> builtins.list[str]:
         """The ``ip:port/repo`` strings alert rules may name (``Repos/RemoteRepos/fetch``), cached per run."""
         if self._remote_repos is None or refresh:
             rows = self._fetch_rows(LOOKUPS["remoteRepos"].api_path, "fetching remote repos")
             self._remote_repos = [str(row) for row in rows if isinstance(row, str)]
         return list(self._remote_repos)
 
-    def repo_paths(self) -> list[str]:
+    def repo_paths(self) -> builtins.list[str]:
         """The storage paths repos may use on this node (``Repos/RepoPaths``)."""
         body = _as_list(self._get(LOOKUPS["repoPaths"].api_path, "listing repo paths"))
-        paths: list[str] = []
+        paths: builtins.list[str] = []
         for item in body:
             if isinstance(item, dict):
                 paths.extend(str(p) for p in item.get("paths") or [])

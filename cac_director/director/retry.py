@@ -28,8 +28,8 @@ def backoff_delay(attempt: int, *, base: float, cap: float, rng: random.Random |
     ``attempt`` counts from 0 (the wait before the first retry).
     """
     ceiling = min(cap, base * (2**attempt))
-    draw = (rng or random).random()
-    return ceiling / 2 + draw * ceiling / 2
+    draw: float = (rng or random).random()
+    return float(ceiling / 2 + draw * ceiling / 2)
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
