@@ -41,11 +41,13 @@ class PulumiCLI:
             capture_output=True,
             text=True,
             timeout=timeout,
+            check=False,
         )
         self.log.append(f"$ pulumi {' '.join(args)}\n{proc.stdout}\n{proc.stderr}")
         if check and proc.returncode != 0:
             raise AssertionError(
-                f"pulumi {' '.join(args)} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+                f"pulumi {' '.join(args)} exited {proc.returncode}\n"
+                f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
             )
         return proc
 

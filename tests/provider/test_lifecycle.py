@@ -6,8 +6,11 @@ import copy
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 
 from cac_director.conventions import REGISTRY, ResourceConventions, by_section
+from cac_director.director import DirectorClient
+from cac_director.pulumi_provider import base
 from cac_director.pulumi_provider.providers import PROVIDERS
 from tests.contract.test_round_trips import CASES
 
@@ -47,8 +50,6 @@ def test_lifecycle(conv: ResourceConventions, fresh, target, make_provider) -> N
     provider.delete(created.id, after.outs)
     # Deleting what is already gone succeeds (destroy after an out-of-band delete).
     provider.delete(created.id, after.outs)
-    from cac_director.pulumi_provider import base
-
     base._read_cache.clear()
     assert provider.read(created.id, after.outs).id is None
 
@@ -114,8 +115,6 @@ def test_check_reports_missing_fields_and_builtins(target, make_provider) -> Non
 
 
 def test_check_and_diff_tolerate_unknowns_in_preview(target, make_provider) -> None:
-    from pulumi.output import Unknown
-
     pp = make_provider(PROVIDERS["ProcessingPolicy"])
     news = _props(
         {"policy_name": "pp", "norm_policy": Unknown(), "routing_policy": "rp"},
@@ -147,9 +146,6 @@ def test_name_or_node_change_replaces_delete_first(target, make_provider) -> Non
 def test_existing_object_needs_adoption(fresh, target, make_provider) -> None:
     _, model, _ = CASES["repos"]
     _create(make_provider, "repos", model, target)
-    from cac_director.director import DirectorClient
-    from cac_director.pulumi_provider import base
-
     DirectorClient.forget_all()
     base._resolvers.clear()
     repo = make_provider(PROVIDERS["Repo"])
