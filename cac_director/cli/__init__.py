@@ -22,6 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts contain literal brackets (POOL/NODE[/NAME]); never read them as rich markup.
+    rich_markup_mode=None,
 )
 
 
