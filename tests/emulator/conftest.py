@@ -61,8 +61,9 @@ def _fresh(request: pytest.FixtureRequest) -> Iterator[None]:
     running.reset()
     running.clear_faults()
     running.set_faults(seed=0)
-    running.set_runtime_config(order_delay=0.0, monitor_leading_slash=False, semantic_errors="order",
-                               block_referenced_deletes=True)  # fmt: skip
+    running.set_runtime_config(
+        order_delay=0.0, monitor_leading_slash=False, semantic_errors="order", block_referenced_deletes=True
+    )
     running.reset_request_log()
     yield
 

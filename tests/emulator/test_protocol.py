@@ -11,7 +11,9 @@ from cac_director.emulator import Emulator
 from tests.emulator.conftest import DN1, DN2, OTHER_NODE, OTHER_POOL, POOL, SH, TOKEN, by_name, cfg, poll, write
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
-ORDER_MESSAGE = re.compile(r"^monitorapi/[0-9a-f]{32}/[0-9a-f]{32}/orders/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$")  # fmt: skip
+ORDER_MESSAGE = re.compile(
+    r"^monitorapi/[0-9a-f]{32}/[0-9a-f]{32}/orders/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
 
 REPO = {"name": "Repo_secu", "hiddenrepopath": [{"path": "/opt/immune/storage/", "retention": 90}]}
 
@@ -132,8 +134,12 @@ def test_poolinfo_lists_pools_and_machines(client: httpx.Client) -> None:
     bank = next(p for p in pools if p["pool_uuid"] == POOL)
     assert bank["active"] is True and bank["name"] == "bank-a"
     assert [m["identifier"] for m in bank["machines"]] == [DN1, DN2, SH]
-    assert bank["machines"][0] == {"director_mode": "fabric_only", "identifier": DN1, "name": "dn-prod-01",
-                                   "version": "6.11.0"}  # fmt: skip
+    assert bank["machines"][0] == {
+        "director_mode": "fabric_only",
+        "identifier": DN1,
+        "name": "dn-prod-01",
+        "version": "6.11.0",
+    }
 
 
 def test_request_counts_use_templated_paths(client: httpx.Client, emu: Emulator) -> None:

@@ -9,13 +9,16 @@ import httpx
 import pytest
 
 from cac_director.emulator import Emulator
-from tests.emulator.conftest import DN1, DN2, POOL, SH, by_name, cfg, ok, poll, refused, write
+from tests.emulator.conftest import DN2, POOL, SH, by_name, cfg, ok, poll, refused, write
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 
 def repo(name: str, *paths: tuple[str, int]) -> dict[str, Any]:
-    return {"name": name, "hiddenrepopath": [{"path": p, "retention": r} for p, r in paths or (("/opt/immune/storage/", 90),)]}  # fmt: skip
+    return {
+        "name": name,
+        "hiddenrepopath": [{"path": p, "retention": r} for p, r in paths or (("/opt/immune/storage/", 90),)],
+    }
 
 
 def user_id(client: httpx.Client, username: str, node: str = SH) -> str:
@@ -44,7 +47,14 @@ def test_repo_write_key_hiddenrepopath_reads_back_as_repopath_with_trailing_slas
     assert r["user"] == "admin"
     assert isinstance(r["used_size"], str) and r["repoha"] == []
     assert list(r)[:2] == ["name", "repopath"]  # request key order first, then server fields (§4.2)
-    ok(write(client, "PUT", f"{cfg()}/Repos/{r['id']}", {"name": "Repo_tiered", "hiddenrepopath": [{"path": "/data/cold/", "retention": 365}]}))  # fmt: skip
+    ok(
+        write(
+            client,
+            "PUT",
+            f"{cfg()}/Repos/{r['id']}",
+            {"name": "Repo_tiered", "hiddenrepopath": [{"path": "/data/cold/", "retention": 365}]},
+        )
+    )
     edited = by_name(client, "Repos", "Repo_tiered")
     assert edited["repopath"] == [{"path": "/data/cold/", "retention": 365}]
     assert edited["id"] == r["id"]
@@ -92,7 +102,14 @@ def test_builtin_repo_cannot_be_deleted_or_edited(client: httpx.Client) -> None:
 
 def test_repo_referenced_by_a_routing_policy_cannot_be_deleted(client: httpx.Client) -> None:
     ok(write(client, "POST", f"{cfg()}/Repos", repo("Repo_secu")))
-    ok(write(client, "POST", f"{cfg()}/RoutingPolicies", {"policy_name": "rp", "catch_all": "Repo_secu", "routing_criteria": []}))  # fmt: skip
+    ok(
+        write(
+            client,
+            "POST",
+            f"{cfg()}/RoutingPolicies",
+            {"policy_name": "rp", "catch_all": "Repo_secu", "routing_criteria": []},
+        )
+    )
     rid = by_name(client, "Repos", "Repo_secu")["id"]
     refused(write(client, "DELETE", f"{cfg()}/Repos/{rid}"), "in use")
     ok(
@@ -128,9 +145,12 @@ def test_builtin_routing_policies(client: httpx.Client) -> None:
     assert rps["_logpoint"]["catch_all"] == "_logpoint" and rps["_logpoint"]["routing_criteria"] == []
     assert rps["_LogPointAlerts"]["catch_all"] == "default"
     assert rps["_LogPointAlerts"]["routing_criteria"][0] == {
-        "type": "KeyPresentValueMatches", "key": "norm_id", "value": "LogPointAlert", "repo": "_LogPointAlerts",
+        "type": "KeyPresentValueMatches",
+        "key": "norm_id",
+        "value": "LogPointAlert",
+        "repo": "_LogPointAlerts",
         "drop": "store",
-    }  # fmt: skip
+    }
     assert all("user" not in p for p in rps.values())
 
 
@@ -141,10 +161,16 @@ def test_routing_policy_round_trip_and_references_by_repo_name(client: httpx.Cli
         "active": True,  # unknown extra keys are tolerated (§4.1)
         "catch_all": "default",
         "routing_criteria": [
-            {"type": "KeyPresentValueMatches", "key": "norm_id", "value": "WinServer", "repo": "Repo_secu", "drop": "store"},
+            {
+                "type": "KeyPresentValueMatches",
+                "key": "norm_id",
+                "value": "WinServer",
+                "repo": "Repo_secu",
+                "drop": "store",
+            },
             {"type": "KeyPresent", "key": "user", "value": "", "repo": "", "drop": "store"},
         ],
-    }  # fmt: skip
+    }
     ok(write(client, "POST", f"{cfg()}/RoutingPolicies", data))
     rp = by_name(client, "RoutingPolicies", "rp_windows", "policy_name")
     assert rp["catch_all"] == "default"
@@ -155,7 +181,12 @@ def test_routing_policy_round_trip_and_references_by_repo_name(client: httpx.Cli
     )
     bad = {**data, "routing_criteria": [{"type": "KeyPresents", "key": "k", "value": "", "drop": "store"}]}
     assert client.post(f"{cfg()}/RoutingPolicies", json={"data": bad}).status_code == 400
-    assert client.post(f"{cfg()}/RoutingPolicies", json={"data": {"catch_all": "default", "routing_criteria": []}}).status_code == 400  # fmt: skip
+    assert (
+        client.post(
+            f"{cfg()}/RoutingPolicies", json={"data": {"catch_all": "default", "routing_criteria": []}}
+        ).status_code
+        == 400
+    )
 
 
 # ---------------------------------------------------------------- Normalization
@@ -178,7 +209,11 @@ def test_normalization_packages_and_compiled_normalizers_are_listed(client: http
 def test_normalization_policy_csv_write_reads_as_list(client: httpx.Client) -> None:
     win = by_name(client, "NormalizationPackage", "LP_Windows")["id"]
     lin = by_name(client, "NormalizationPackage", "LP_Linux_Syslog")["id"]
-    data = {"name": "np_windows", "norm_packages": f"{win},{lin}", "compiled_normalizer": "WindowsXMLCompiledNormalizer,JSONCompiledNormalizer"}  # fmt: skip
+    data = {
+        "name": "np_windows",
+        "norm_packages": f"{win},{lin}",
+        "compiled_normalizer": "WindowsXMLCompiledNormalizer,JSONCompiledNormalizer",
+    }
     ok(write(client, "POST", f"{cfg()}/NormalizationPolicy", data))
     np_ = by_name(client, "NormalizationPolicy", "np_windows")
     assert np_["normalization_packages"] == [win, lin]
@@ -196,10 +231,19 @@ def test_normalization_policy_refuses_arrays_and_unknown_references(client: http
     win = by_name(client, "NormalizationPackage", "LP_Windows")["id"]
     r = client.post(f"{cfg()}/NormalizationPolicy", json={"data": {"name": "np", "norm_packages": [win]}})
     assert r.status_code == 400
-    r = client.post(f"{cfg()}/NormalizationPolicy", json={"data": {"name": "np", "compiled_normalizer": ["JSONCompiledNormalizer"]}})  # fmt: skip
+    r = client.post(
+        f"{cfg()}/NormalizationPolicy", json={"data": {"name": "np", "compiled_normalizer": ["JSONCompiledNormalizer"]}}
+    )
     assert r.status_code == 400
-    refused(write(client, "POST", f"{cfg()}/NormalizationPolicy", {"name": "np", "norm_packages": "0123456789abcdef01234567"}), "0123456789abcdef01234567")  # fmt: skip
-    refused(write(client, "POST", f"{cfg()}/NormalizationPolicy", {"name": "np", "compiled_normalizer": "NoSuch"}), "NoSuch")  # fmt: skip
+    refused(
+        write(
+            client, "POST", f"{cfg()}/NormalizationPolicy", {"name": "np", "norm_packages": "0123456789abcdef01234567"}
+        ),
+        "0123456789abcdef01234567",
+    )
+    refused(
+        write(client, "POST", f"{cfg()}/NormalizationPolicy", {"name": "np", "compiled_normalizer": "NoSuch"}), "NoSuch"
+    )
     # an id from another node is unknown here: ids are per node
     dn2_win = by_name(client, "NormalizationPackage", "LP_Windows", node=DN2)["id"]
     refused(write(client, "POST", f"{cfg()}/NormalizationPolicy", {"name": "np", "norm_packages": dn2_win}), dn2_win)
@@ -227,18 +271,34 @@ EP = {
         {
             "source": "threat_intelligence",
             "criteria": [{"type": "KeyPresents", "key": "source_address", "value": ""}],
-            "rules": [{"category": "simple", "operation": "Equals", "prefix": False, "event_key": "source_address",
-                       "source_key": "ip_address", "type": "ip"}],
+            "rules": [
+                {
+                    "category": "simple",
+                    "operation": "Equals",
+                    "prefix": False,
+                    "event_key": "source_address",
+                    "source_key": "ip_address",
+                    "type": "ip",
+                }
+            ],
         }
     ],
-}  # fmt: skip
+}
 
 
 def test_enrichment_policy_round_trip_and_source_by_name(client: httpx.Client) -> None:
     ok(write(client, "POST", f"{cfg()}/EnrichmentPolicy", EP))
     ep = by_name(client, "EnrichmentPolicy", "ep_ti")
     assert ep["specifications"] == EP["specifications"] and ep["description"] == "<p>TI</p>"
-    refused(write(client, "POST", f"{cfg()}/EnrichmentPolicy", {**EP, "name": "x", "specifications": [{**EP["specifications"][0], "source": "nope"}]}), "nope")  # fmt: skip
+    refused(
+        write(
+            client,
+            "POST",
+            f"{cfg()}/EnrichmentPolicy",
+            {**EP, "name": "x", "specifications": [{**EP["specifications"][0], "source": "nope"}]},
+        ),
+        "nope",
+    )
 
 
 @pytest.mark.parametrize(
@@ -273,14 +333,25 @@ def test_processing_policy_none_literals_and_references(client: httpx.Client) ->
     none = {"policy_name": "pp_none", "norm_policy": "None", "enrich_policy": "None", "routing_policy": "None"}
     ok(write(client, "POST", f"{cfg()}/ProcessingPolicy", none))
     assert by_name(client, "ProcessingPolicy", "pp_none", "policy_name")["routing_policy"] == "None"
-    refused(write(client, "POST", f"{cfg()}/ProcessingPolicy", {**data, "policy_name": "a", "routing_policy": "0123456789abcdef01234567"}), "routing policy")  # fmt: skip
+    refused(
+        write(
+            client,
+            "POST",
+            f"{cfg()}/ProcessingPolicy",
+            {**data, "policy_name": "a", "routing_policy": "0123456789abcdef01234567"},
+        ),
+        "routing policy",
+    )
     refused(
         write(client, "POST", f"{cfg()}/ProcessingPolicy", {**data, "policy_name": "b", "norm_policy": "nope"}), "nope"
     )
     # the enrichment policy is in use now
     refused(write(client, "DELETE", f"{cfg()}/EnrichmentPolicy/{ep_id}"), "in use")
     # an edit needs every field (a PUT without policy_name was refused with 400, §4.1)
-    r = client.put(f"{cfg()}/ProcessingPolicy/{pp['id']}", json={"data": {"norm_policy": "None", "enrich_policy": "None", "routing_policy": "None"}})  # fmt: skip
+    r = client.put(
+        f"{cfg()}/ProcessingPolicy/{pp['id']}",
+        json={"data": {"norm_policy": "None", "enrich_policy": "None", "routing_policy": "None"}},
+    )
     assert r.status_code == 400
     ok(write(client, "PUT", f"{cfg()}/ProcessingPolicy/{pp['id']}", {**none, "policy_name": "pp_win", "id": pp["id"]}))
     assert by_name(client, "ProcessingPolicy", "pp_win", "policy_name")["enrich_policy"] == "None"
@@ -294,8 +365,15 @@ def test_device_field_renames_and_group_references(client: httpx.Client) -> None
     ok(write(client, "POST", f"{cfg()}/DeviceGroups", {"name": "Firewalls", "description": "edge", "devices": []}))
     group = by_name(client, "DeviceGroups", "Firewalls")
     assert group["description"] == "edge" and group["devices"] == []
-    data = {"name": "fw-01", "ip": ["10.1.1.1"], "availability": "Major", "confidentiality": "Minor",
-            "integrity": "Critical", "devicegroup": [group["id"]], "timezone": "Europe/Zurich"}  # fmt: skip
+    data = {
+        "name": "fw-01",
+        "ip": ["10.1.1.1"],
+        "availability": "Major",
+        "confidentiality": "Minor",
+        "integrity": "Critical",
+        "devicegroup": [group["id"]],
+        "timezone": "Europe/Zurich",
+    }
     ok(write(client, "POST", f"{cfg()}/Devices", data))
     dev = by_name(client, "Devices", "fw-01")
     assert dev["device_groups"] == [group["id"]]
@@ -306,13 +384,32 @@ def test_device_field_renames_and_group_references(client: httpx.Client) -> None
     ok(write(client, "PUT", f"{cfg()}/Devices/{dev['id']}", {**data, "availability": "Minimal", "devicegroup": []}))
     dev = by_name(client, "Devices", "fw-01")
     assert dev["risk_values"]["availability"] == "Minimal" and dev["device_groups"] == []
-    refused(write(client, "POST", f"{cfg()}/Devices", {**data, "name": "fw-02", "devicegroup": ["0123456789abcdef01234567"]}), "device group")  # fmt: skip
+    refused(
+        write(
+            client, "POST", f"{cfg()}/Devices", {**data, "name": "fw-02", "devicegroup": ["0123456789abcdef01234567"]}
+        ),
+        "device group",
+    )
 
 
 def test_group_in_use_by_a_device_cannot_be_deleted(client: httpx.Client) -> None:
     ok(write(client, "POST", f"{cfg()}/DeviceGroups", {"name": "G", "description": ""}))
     gid = by_name(client, "DeviceGroups", "G")["id"]
-    ok(write(client, "POST", f"{cfg()}/Devices", {"name": "d", "ip": ["h1"], "availability": "Minimal", "confidentiality": "Minimal", "integrity": "Minimal", "devicegroup": [gid]}))  # fmt: skip
+    ok(
+        write(
+            client,
+            "POST",
+            f"{cfg()}/Devices",
+            {
+                "name": "d",
+                "ip": ["h1"],
+                "availability": "Minimal",
+                "confidentiality": "Minimal",
+                "integrity": "Minimal",
+                "devicegroup": [gid],
+            },
+        )
+    )
     refused(write(client, "DELETE", f"{cfg()}/DeviceGroups/{gid}"), "in use")
     refused(write(client, "POST", f"{cfg()}/DeviceGroups", {"name": "G", "description": ""}), "already exists")
 
@@ -322,7 +419,13 @@ def test_group_in_use_by_a_device_cannot_be_deleted(client: httpx.Client) -> Non
     [{"availability": "High"}, {"ip": "10.1.1.1"}, {"ip": []}, {"name": ""}, {"devicegroup": "abc"}],
 )
 def test_malformed_device_is_400(client: httpx.Client, change: dict[str, Any]) -> None:
-    data = {"name": "d", "ip": ["10.0.0.1"], "availability": "Minimal", "confidentiality": "Minimal", "integrity": "Minimal"}  # fmt: skip
+    data = {
+        "name": "d",
+        "ip": ["10.0.0.1"],
+        "availability": "Minimal",
+        "confidentiality": "Minimal",
+        "integrity": "Minimal",
+    }
     assert client.post(f"{cfg()}/Devices", json={"data": {**data, **change}}).status_code == 400
 
 
@@ -330,14 +433,33 @@ def test_malformed_device_is_400(client: httpx.Client, change: dict[str, Any]) -
 
 
 def _device(client: httpx.Client, name: str = "fw-01") -> dict[str, Any]:
-    ok(write(client, "POST", f"{cfg()}/Devices", {"name": name, "ip": ["10.1.1.1"], "availability": "Minimal", "confidentiality": "Minimal", "integrity": "Minimal"}))  # fmt: skip
+    ok(
+        write(
+            client,
+            "POST",
+            f"{cfg()}/Devices",
+            {
+                "name": name,
+                "ip": ["10.1.1.1"],
+                "availability": "Minimal",
+                "confidentiality": "Minimal",
+                "integrity": "Minimal",
+            },
+        )
+    )
     return by_name(client, "Devices", name)
 
 
 def test_syslog_collector_lives_in_the_device_col_apps(client: httpx.Client) -> None:
     dev = _device(client)
     pp = by_name(client, "ProcessingPolicy", "default", "policy_name")["id"]
-    data = {"device_id": dev["id"], "proxy_condition": "None", "charset": "utf_8", "parser": "SyslogParser", "processpolicy": pp}  # fmt: skip
+    data = {
+        "device_id": dev["id"],
+        "proxy_condition": "None",
+        "charset": "utf_8",
+        "parser": "SyslogParser",
+        "processpolicy": pp,
+    }
     ok(write(client, "POST", f"{cfg()}/SyslogCollector", data))
     apps = by_name(client, "Devices", "fw-01")["col_apps"]
     assert len(apps) == 1
@@ -346,7 +468,14 @@ def test_syslog_collector_lives_in_the_device_col_apps(client: httpx.Client) -> 
     assert app["app"] == "SyslogCollector" and app["sid"] == "syslog|device-fw-01"
     assert app["charset"] == "utf_8" and app["parser"] == "SyslogParser" and app["processpolicy"] == pp
     assert client.get(f"{cfg()}/Devices/{dev['id']}/plugins").json() == apps
-    ok(write(client, "PUT", f"{cfg()}/SyslogCollector/{app['uuid']}", {**{k: v for k, v in data.items() if k != "device_id"}, "charset": "ascii"}))  # fmt: skip
+    ok(
+        write(
+            client,
+            "PUT",
+            f"{cfg()}/SyslogCollector/{app['uuid']}",
+            {**{k: v for k, v in data.items() if k != "device_id"}, "charset": "ascii"},
+        )
+    )
     assert by_name(client, "Devices", "fw-01")["col_apps"][0]["charset"] == "ascii"
     refused(write(client, "DELETE", f"{cfg()}/ProcessingPolicy/{pp}"), "built-in")
     ok(write(client, "DELETE", f"{cfg()}/SyslogCollector/{app['uuid']}"))
@@ -360,13 +489,21 @@ def test_syslog_collector_validation(client: httpx.Client) -> None:
     r = client.post(f"{cfg()}/SyslogCollector", json={"data": base})  # neither device_id nor policy_id (§6)
     assert r.status_code == 400 and r.json()["status"] == "Failed"
     for change in ({"proxy_condition": "proxy"}, {"parser": "JSONParser"}, {"charset": None}):
-        assert client.post(f"{cfg()}/SyslogCollector", json={"data": {**base, "device_id": dev["id"], **change}}).status_code == 400  # fmt: skip
+        assert (
+            client.post(
+                f"{cfg()}/SyslogCollector", json={"data": {**base, "device_id": dev["id"], **change}}
+            ).status_code
+            == 400
+        )
     uses = {"device_id": dev["id"], "proxy_condition": "uses_proxy", "processpolicy": "None"}
     assert client.post(f"{cfg()}/SyslogCollector", json={"data": uses}).status_code == 400  # proxy_ip missing
     refused(
         write(client, "POST", f"{cfg()}/SyslogCollector", {**base, "device_id": "0123456789abcdef01234567"}), "device"
     )
-    refused(write(client, "POST", f"{cfg()}/SyslogCollector", {**base, "device_id": dev["id"], "charset": "klingon"}), "klingon")  # fmt: skip
+    refused(
+        write(client, "POST", f"{cfg()}/SyslogCollector", {**base, "device_id": dev["id"], "charset": "klingon"}),
+        "klingon",
+    )
     assert client.get(f"{cfg()}/SyslogCollector").status_code == 405  # no List (§7.8)
 
 
@@ -483,7 +620,9 @@ def test_semantic_errors_can_be_synchronous(client: httpx.Client, emu: Emulator)
     r = client.post(f"{cfg()}/Repos", json={"data": repo("default")})
     assert r.status_code == 400
     assert "already exists" in r.json()["message"]
-    r = client.post(f"{cfg()}/RoutingPolicies", json={"data": {"policy_name": "x", "catch_all": "nope", "routing_criteria": []}})  # fmt: skip
+    r = client.post(
+        f"{cfg()}/RoutingPolicies", json={"data": {"policy_name": "x", "catch_all": "nope", "routing_criteria": []}}
+    )
     assert r.status_code == 400
 
 
