@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -30,13 +29,27 @@ def _walk(obj: Any, parts: list[str], fn: Callable[[Any], Any]) -> Any:
 
 
 def names_at(obj: Any, path: str) -> list[str]:
-    """Every string value at ``path`` below ``obj`` (in order)."""
+    """Every string value at ``path`` below ``obj`` (in order), without touching ``obj``.
+
+    Read-only on purpose: ``obj`` may already hold Pulumi outputs, which refuse to be copied.
+    """
     found: list[str] = []
-
-    def collect(value: Any) -> Any:
-        if isinstance(value, str):
-            found.append(value)
-        return value
-
-    map_path(copy.deepcopy(obj), path, collect)
+    _collect(obj, path.split("."), found)
     return found
+
+
+def _collect(obj: Any, parts: list[str], found: list[str]) -> None:
+    if not parts:
+        if isinstance(obj, str):
+            found.append(obj)
+        return
+    if not isinstance(obj, dict):
+        return
+    head, rest = parts[0], parts[1:]
+    key, many = (head[:-2], True) if head.endswith("[]") else (head, False)
+    value = obj.get(key)
+    if many and isinstance(value, list):
+        for item in value:
+            _collect(item, rest, found)
+    elif value is not None:
+        _collect(value, rest, found)

@@ -246,10 +246,29 @@ class DirectorProvider(ResourceProvider):
             "`pulumi config set cac-director:adoptExisting true` and apply again; or rename it in the configuration."
         )
 
+    def _clearing(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        """``news`` plus explicit empty values for owned fields it dropped but the live object still has.
+
+        Director edits merge into the stored object, so a field removed from the configuration would
+        otherwise stay on the node and show up as a change on every run.
+        """
+        props = dict(news)
+        for field in self.conventions.writable_fields:
+            if field in props or olds.get(field) in (None, "", [], {}):
+                continue
+            if field in self.conventions.defaults:
+                props[field] = self.conventions.defaults[field]
+            elif isinstance(olds[field], list):
+                props[field] = []
+            elif isinstance(olds[field], str):
+                props[field] = ""
+        return props
+
     @_clean_errors
-    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         client, resolver = self._connect(news)
-        live = client.update(self.conventions, id_, self._write_body(news, resolver), name=str(news[self._name_key]))
+        body = self._write_body(self._clearing(olds, news), resolver)
+        live = client.update(self.conventions, id_, body, name=str(news[self._name_key]))
         return UpdateResult(self._outs(news, live, resolver))
 
     @_clean_errors

@@ -165,3 +165,14 @@ def test_builtins_are_never_deleted(fresh, target, make_provider) -> None:
     repo.delete(default["id"], _props({"name": "default"}, target))
     assert any(o["name"] == "default" for o in fresh.objects(target["pool"], target["node"], "Repos"))
     assert not any(k.startswith("DELETE") for k in fresh.request_counts())
+
+
+def test_removing_an_optional_field_clears_it_on_the_node(fresh, target, make_provider) -> None:
+    group = make_provider(PROVIDERS["DeviceGroup"])
+    created = group.create(group.check({}, _props({"name": "dg-x", "description": "temporary"}, target)).inputs)
+    news = group.check(created.outs, _props({"name": "dg-x"}, target)).inputs
+    assert group.diff(created.id, created.outs, news).changes is True
+    after = group.update(created.id, created.outs, news)
+    stored = next(o for o in fresh.objects(target["pool"], target["node"], "DeviceGroups") if o["name"] == "dg-x")
+    assert stored["description"] == ""
+    assert group.diff(created.id, after.outs, news).changes is False
