@@ -58,7 +58,7 @@ def _print_issues(console: Console, issues: list[Issue]) -> None:
             line = f":{issue.line}" if issue.line is not None else ""
             path = f" [cyan]{escape(issue.path)}[/cyan]" if issue.path else ""
             console.print(
-                f"  [dim]{escape(file)}{line}[/dim] [{colour}]{issue.severity}[{escape(issue.code)}][/{colour}]"
+                f"  [dim]{escape(file)}{line}[/dim] [{colour}]{escape(f'{issue.severity}[{issue.code}]')}[/{colour}]"
                 f"{path}: {escape(issue.message)}"
             )
             if issue.hint:

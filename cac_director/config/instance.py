@@ -165,7 +165,7 @@ def _finalize_and_validate(
     output: dict[str, list[dict[str, Any]]] = {}
     for section in SECTIONS:
         name_key = by_section(section).name_key
-        defaults = SECTION_DEFAULTS.get(section, {})
+        defaults = {**SECTION_DEFAULTS.get(section, {}), **by_section(section).defaults}
         nested = _NESTED_DEFAULTS.get(section)
         seen: dict[str, Mark | None] = {}
         entries: list[tuple[str, dict[str, Any], Any]] = []

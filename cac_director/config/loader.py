@@ -62,10 +62,11 @@ def mark_of(container: Any, key: str | int | None = None) -> Mark | None:
 
 def display_path(path: Path) -> str:
     """How a file is named in messages: relative to the working directory when below it."""
+    resolved = path.resolve()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        return str(resolved)
 
 
 class _Builder:

@@ -92,7 +92,7 @@ def _element_id(element: PosDict) -> Any:
 
 def _placement(element: dict[str, Any], ctx: MergeContext, path: PathT) -> tuple[str, Any] | None:
     """The one placement directive an element uses: the highest-precedence one it carries."""
-    found = [key for key in PLACEMENT_KEYS if key in element and element[key] not in (None, False)]
+    found = [key for key in PLACEMENT_KEYS if key in element and element[key] is not None and element[key] is not False]
     if not found:
         return None
     key = found[0]

@@ -156,6 +156,9 @@ class AlertRule(StrictModel):
     search_interval_minute: PositiveInt | None = None
     delay_interval_minute: Annotated[int, Field(ge=1, le=1440)] | None = None
     original_data: bool | None = None
+    timestamp_on: NonEmpty | None = Field(default=None, description="log_ts is needed for delay_interval_minute.")
+    attack_tag: list[NonEmpty] | None = Field(default=None, description="MITRE ATT&CK ids.")
+    apply_jinja_template: bool | None = None
     active: bool = True
 
 
@@ -172,8 +175,7 @@ SECTION_MODELS: dict[str, type[StrictModel]] = {
 }
 """Section -> model; keys must equal ``conventions.SECTIONS`` (checked by a test)."""
 
-# Defaults that are part of the model shape and so appear in resolved output when not written.
+# Model-shape defaults not declared in conventions (conventions.defaults are applied as well).
 SECTION_DEFAULTS: dict[str, dict[str, object]] = {
     "deviceGroups": {"description": ""},
-    "alertRules": {"active": True},
 }

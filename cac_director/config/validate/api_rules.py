@@ -141,6 +141,11 @@ def _alert_rule(resource: dict[str, Any], source: PosDict, path: PathT, collecto
             path=join((*path, "timerange_minute")),
             hint="e.g. timerange_minute: 5",
         )
+    if resource.get("delay_interval_minute") is not None and resource.get("timestamp_on") != "log_ts":
+        collector.error(
+            "missing-field", "delay_interval_minute needs timestamp_on: log_ts", mark=mark_of(source, "delay_interval_minute"),
+            path=join((*path, "timestamp_on")), hint="add timestamp_on: log_ts or drop delay_interval_minute",
+        )
     if resource.get("throttling_enabled") is True:
         for field in ("throttling_field", "throttling_time_range"):
             _require(resource, source, path, collector, field, "when throttling_enabled is true")
