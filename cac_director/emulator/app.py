@@ -17,7 +17,7 @@ from typing import Any
 
 from cac_director.emulator.config import EmulatorConfig
 from cac_director.emulator.faults import Faults
-from cac_director.emulator.http import Receive, Scope, Send, drop_connection, read_body, send_json
+from cac_director.emulator.http import Receive, Scope, Send, drop_connection, dumps, read_body, send_bytes, send_json
 from cac_director.emulator.resources import KINDS, LISTABLE, WRITABLE, syslog_validate
 from cac_director.emulator.store import NodeState, Order, Store
 from cac_director.emulator.validation import Invalid
@@ -123,15 +123,18 @@ class DirectorApp:
             await send_json(send, status, {"status": "Failed", "message": "Service temporarily unavailable"}, headers)
             return
         body = await read_body(receive) if method in ("POST", "PUT", "DELETE") else b""
+        headers: dict[str, str] = {}
         try:
             self._authenticate(scope)
             with self.store.lock:
                 status, payload = self._dispatch(method, parts, body)
-            headers: dict[str, str] = {}
+                # Serialise under the lock: payloads are live store objects, and this avoids a deep copy.
+                encoded = dumps(payload)
         except HTTPAnswer as answer:
-            status, payload, headers = answer.status, answer.payload, answer.headers
+            status, headers = answer.status, answer.headers
+            encoded = dumps(answer.payload)
         self.log.record(endpoint, status)
-        await send_json(send, status, payload, headers)
+        await send_bytes(send, status, encoded, headers)
 
     # ------------------------------------------------------------ plumbing
     def _authenticate(self, scope: Scope) -> None:

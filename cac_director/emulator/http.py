@@ -33,7 +33,10 @@ async def read_body(receive: Receive) -> bytes:
 
 
 async def send_json(send: Send, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
-    body = dumps(payload)
+    await send_bytes(send, status, dumps(payload), headers)
+
+
+async def send_bytes(send: Send, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
     raw_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     for key, value in (headers or {}).items():
         raw_headers.append((key.encode(), value.encode()))

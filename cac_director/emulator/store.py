@@ -301,15 +301,16 @@ class Store:
         order = node.orders.get(order_id)
         if order is None:
             return None
-        return {"request": {}, "response": copy.deepcopy(order.result) if order.result is not None else {}}
+        return {"request": {}, "response": order.result if order.result is not None else {}}
 
     # ------------------------------------------------------------ reads
     def list_view(self, node: NodeState, resource: str) -> list[dict[str, Any]]:
         self.settle(node)
         stale = node.stale.get(resource)
         if stale is not None and stale[0] > time.time():
-            return copy.deepcopy(stale[1])
-        return copy.deepcopy(list(node.objects(resource).values()))
+            return stale[1]
+        # Live objects: the caller serialises them before releasing the store lock.
+        return list(node.objects(resource).values())
 
     # ------------------------------------------------------------ out-of-band (console) changes
     def oob_update(self, pool_uuid: str, node_id: str, resource: str, obj_id: str, fields: dict[str, Any]) -> None:
