@@ -57,7 +57,9 @@ def main() -> None:
     parse = min(r[0] for r in runs)
     total = min(r[1] for r in runs)
     _, _, resources, node_resources = runs[0]
-    print(f"tree: {args.customers} customers x {args.nodes_per_customer} nodes, ~{args.resources_per_node} resources/node")
+    print(
+        f"tree: {args.customers} customers x {args.nodes_per_customer} nodes, ~{args.resources_per_node} resources/node"
+    )
     print(f"resolved resources: {resources} (instance level), {node_resources} (summed over targeted nodes)")
     print(f"yaml parse only:            {parse * 1000:8.1f} ms")
     print(f"load+resolve+validate:      {total * 1000:8.1f} ms")

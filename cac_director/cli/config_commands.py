@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,12 +30,12 @@ TemplatesOption = Annotated[
 ]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     yaml = "yaml"
     json = "json"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     Fleet = "Fleet"
     ConfigTemplate = "ConfigTemplate"
     TopologyInstance = "TopologyInstance"
@@ -75,7 +75,7 @@ def validate(
         _cannot_run(as_json, f"{path} does not exist")
     try:
         report = validate_path(path, templates)
-    except Exception as exc:  # noqa: BLE001 - an internal failure must still end with exit 3, not a traceback
+    except Exception as exc:  # an internal failure must still end with exit 3, not a traceback
         _cannot_run(as_json, f"validation could not run: {type(exc).__name__}: {exc}")
     errors = [issue for issue in report.issues if issue.severity == "error"]
     warnings = [issue for issue in report.issues if issue.severity == "warning"]
@@ -95,7 +95,10 @@ def validate(
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         raise typer.Exit(code)
     _print_issues(console, report.issues)
-    summary = f"{report.files} file(s), {len(report.instances)} instance(s): {len(errors)} error(s), {len(warnings)} warning(s)"
+    summary = (
+        f"{report.files} file(s), {len(report.instances)} instance(s): "
+        f"{len(errors)} error(s), {len(warnings)} warning(s)"
+    )
     if errors:
         console.print(f"[bold red]invalid[/bold red] - {summary}")
     elif warnings:

@@ -88,6 +88,7 @@ def check_model(
     model: type[BaseModel],
     data: Any,
     collector: IssueCollector,
+    *,
     base: PathT = (),
     fallback: Mark | None = None,
     root: Any = None,

@@ -214,10 +214,11 @@ class TemplateStore:
         return layer
 
 
-def resolve_chain(
+def resolve_chain(  # noqa: PLR0911 - one early return per kind of chain error
     store: TemplateStore,
     extends: str | None,
     from_id: str | None,
+    *,
     from_mark: Mark | None,
     collector: IssueCollector,
     max_depth: int = DEFAULT_MAX_DEPTH,
@@ -274,7 +275,8 @@ def resolve_chain(
             if not pin_matches(pin, layer.version):
                 collector.error(
                     "bad-pin",
-                    f"extends pins {template_id}@{pin} but the template is at version {layer.version} ({layer.files[0]})",
+                    f"extends pins {template_id}@{pin} but the template is at version {layer.version} "
+                    f"({layer.files[0]})",
                     mark=mark,
                     path="metadata.extends",
                     hint=f"pin @{layer.version} or a matching prefix",

@@ -26,9 +26,25 @@ from cac_director.conventions import SECTIONS, by_section
 from cac_director.errors import ValidationFailed
 
 # Nested defaults of the model shape, filled so every consumer sees the same complete criteria/rules.
-_NESTED_DEFAULTS: dict[str, tuple[str, dict[str, Any]]] = {
-    "routingPolicies": ("routing_criteria", {"value": "", "drop": "store"}),
+# Keys are list paths in conventions notation ("a[].b[]" = every element of b in every element of a).
+_NESTED_DEFAULTS: dict[str, tuple[tuple[str, dict[str, Any]], ...]] = {
+    "routingPolicies": (("routing_criteria[]", {"value": "", "drop": "store"}),),
+    "enrichmentPolicies": (
+        ("specifications[].criteria[]", {"value": ""}),
+        ("specifications[].rules[]", {"operation": "Equals", "prefix": False}),
+    ),
 }
+
+
+def _fill_nested(value: Any, steps: list[str], defaults: dict[str, Any]) -> None:
+    if not steps:
+        if isinstance(value, dict):
+            for key, default in defaults.items():
+                value.setdefault(key, default)
+        return
+    items = value.get(steps[0][:-2]) if isinstance(value, dict) else None
+    for item in items if isinstance(items, list) else ():
+        _fill_nested(item, steps[1:], defaults)
 
 
 @dataclass
@@ -100,7 +116,7 @@ def _summary(errors: list[Issue]) -> str:
     return "\n".join(lines)
 
 
-def _check(
+def _check(  # noqa: PLR0911 - stops at the first stage that leaves nothing to check further
     path: Path, templates_root: Path | None, max_depth: int, collector: IssueCollector, resolver: Resolver | None
 ) -> ResolvedInstance | None:
     file = display_path(path)
@@ -166,7 +182,7 @@ def _finalize_and_validate(
     for section in SECTIONS:
         name_key = by_section(section).name_key
         defaults = {**SECTION_DEFAULTS.get(section, {}), **by_section(section).defaults}
-        nested = _NESTED_DEFAULTS.get(section)
+        nested = _NESTED_DEFAULTS.get(section, ())
         seen: dict[str, Mark | None] = {}
         entries: list[tuple[str, dict[str, Any], Any]] = []
         resources: list[dict[str, Any]] = []
@@ -189,11 +205,8 @@ def _finalize_and_validate(
             seen[str(name)] = mark_of(source, name_key)
             for key, value in defaults.items():
                 resource.setdefault(key, value)
-            if nested is not None and isinstance(resource.get(nested[0]), list):
-                for element in resource[nested[0]]:
-                    if isinstance(element, dict):
-                        for key, value in nested[1].items():
-                            element.setdefault(key, value)
+            for list_path, values in nested:
+                _fill_nested(resource, list_path.split("."), values)
             validate_resource(section, resource, source, base, collector)
             entries.append((str(name), resource, source))
             resources.append(resource)

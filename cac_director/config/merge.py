@@ -147,130 +147,154 @@ def merge_keyed_list(
     appends, then ``_position``, then ``_first``/``_last``, then ``_before``/``_after`` (each phase
     in the child's order).
     """
-    field_name = path[-1] if path else ""
-    prefix = path[:-1]
-    items: list[PosDict] = list(parent)
-    index: dict[Any, int] = {}
-    for position, item in enumerate(items):
-        key = key_fn(item)
-        if key is not None:
-            index[key] = position
+    merger = _KeyedMerge(list(parent), ctx, path, key_fn=key_fn, kind=kind, section=section)
+    merger.apply_deletes(child)
+    moves = merger.merge_or_append(child)
+    for phase in _PHASES:
+        for merged, (directive, value), where in moves:
+            if directive in phase:
+                merger.place(merged, directive, value, where)
+    items = merger.items
+    parent_mark = parent.mark if isinstance(parent, PosList) else None
+    child_mark = child.mark if isinstance(child, PosList) else None
+    return PosList(items, mark=child_mark or parent_mark, item_marks=[item.mark for item in items])
 
-    def segment(element: Any, key: Any, position: int) -> PathT:
-        if key is not None:
-            return (*prefix, f"{field_name}[{key}]")
-        return (*prefix, element_segment(field_name, element, position))
 
-    # Phase 0: deletes (rule 3 / 1).
-    deleted_any = False
-    for position, element in enumerate(child):
-        action = element.get(ACTION_KEY)
-        if action is None:
-            continue
-        key = key_fn(element)
-        where = segment(element, key, position)
-        if action != "delete":
-            ctx.collector.error(
-                "bad-directive",
-                f"_action must be 'delete', got {action!r}",
-                mark=mark_of(element, ACTION_KEY),
-                path=join(where),
-            )
-            continue
-        if key is None:
-            ctx.collector.error(
-                "bad-directive",
-                f"_action: delete needs the {kind}'s {'_id' if kind == 'element' else 'name'} to know what to delete",
-                mark=mark_of(element, ACTION_KEY),
-                path=join(where),
-            )
-            continue
-        if key in index:
-            items[index.pop(key)] = None  # type: ignore[call-overload]
-            deleted_any = True
-        else:
-            ctx.collector.warning(
-                "delete-unknown",
-                f"_action: delete names {kind} {key!r}, which no parent layer defines",
-                mark=mark_of(element, ACTION_KEY),
-                path=join(where),
-                hint="remove the delete, or check the spelling of the name",
-            )
-        if section is not None:
-            ctx.deleted[(section, str(key))] = mark_of(element, ACTION_KEY)
-    if deleted_any:
-        items = [item for item in items if item is not None]
-        index = {key_fn(item): position for position, item in enumerate(items) if key_fn(item) is not None}
+class _KeyedMerge:
+    """The working state of one keyed-list merge; one method per phase."""
 
-    # Phase 1: merge same keys, append new ones.
-    seen: dict[Any, Mark | None] = {}
-    moves: list[tuple[PosDict, tuple[str, Any], PathT]] = []
-    for position, element in enumerate(child):
-        if element.get(ACTION_KEY) is not None:
-            continue
-        key = key_fn(element)
-        where = segment(element, key, position)
+    def __init__(
+        self,
+        items: list[PosDict],
+        ctx: MergeContext,
+        path: PathT,
+        *,
+        key_fn: KeyFn,
+        kind: str,
+        section: str | None,
+    ) -> None:
+        self.items = items
+        self.ctx = ctx
+        self.field = path[-1] if path else ""
+        self.prefix = path[:-1]
+        self.key_fn = key_fn
+        self.kind = kind
+        self.key_label = "_id" if kind == "element" else "name"
+        self.section = section
+        self.index = self._reindex()
+
+    def _reindex(self) -> dict[Any, int]:
+        return {self.key_fn(item): pos for pos, item in enumerate(self.items) if self.key_fn(item) is not None}
+
+    def segment(self, element: Any, key: Any, position: int) -> PathT:
         if key is not None:
-            if key in seen:
-                ctx.collector.error(
-                    f"duplicate-{'id' if kind == 'element' else 'name'}",
-                    f"{kind} {key!r} is defined twice in the same layer (other at line {getattr(seen[key], 'line', '?')})",
+            return (*self.prefix, f"{self.field}[{key}]")
+        return (*self.prefix, element_segment(self.field, element, position))
+
+    def apply_deletes(self, child: list[Any]) -> None:
+        doomed: set[int] = set()
+        for position, element in enumerate(child):
+            action = element.get(ACTION_KEY)
+            if action is None:
+                continue
+            key = self.key_fn(element)
+            where = join(self.segment(element, key, position))
+            mark = mark_of(element, ACTION_KEY)
+            if action != "delete":
+                self.ctx.collector.error(
+                    "bad-directive", f"_action must be 'delete', got {action!r}", mark=mark, path=where
+                )
+                continue
+            if key is None:
+                self.ctx.collector.error(
+                    "bad-directive",
+                    f"_action: delete needs the {self.kind}'s {self.key_label} to know what to delete",
+                    mark=mark,
+                    path=where,
+                )
+                continue
+            if key in self.index:
+                doomed.add(self.index[key])
+            else:
+                self.ctx.collector.warning(
+                    "delete-unknown",
+                    f"_action: delete names {self.kind} {key!r}, which no parent layer defines",
+                    mark=mark,
+                    path=where,
+                    hint="remove the delete, or check the spelling of the name",
+                )
+            if self.section is not None:
+                self.ctx.deleted[(self.section, str(key))] = mark
+        if doomed:
+            self.items = [item for pos, item in enumerate(self.items) if pos not in doomed]
+            self.index = self._reindex()
+
+    def merge_or_append(self, child: list[Any]) -> list[tuple[PosDict, tuple[str, Any], PathT]]:
+        """Same key: deep-merged in place; new key or none: appended. Returns the placement moves."""
+        seen: dict[Any, Mark | None] = {}
+        moves: list[tuple[PosDict, tuple[str, Any], PathT]] = []
+        for position, element in enumerate(child):
+            if element.get(ACTION_KEY) is not None:
+                continue
+            key = self.key_fn(element)
+            where = self.segment(element, key, position)
+            if key is not None and key in seen:
+                self.ctx.collector.error(
+                    f"duplicate-{'id' if self.kind == 'element' else 'name'}",
+                    f"{self.kind} {key!r} is defined twice in the same layer "
+                    f"(other at line {getattr(seen[key], 'line', '?')})",
                     mark=mark_of(element),
                     path=join(where),
                     hint="merge the two definitions or rename one",
                 )
                 continue
             seen[key] = mark_of(element)
-        if key is not None and key in index:
-            merged = merge_mapping(items[index[key]], element, ctx, where)
-            items[index[key]] = merged
-        else:
-            merged = merge_mapping(None, element, ctx, where)
-            if key is not None:
-                index[key] = len(items)
-            items.append(merged)
-        placement = _placement(element, ctx, where)
-        if placement is not None:
-            moves.append((merged, placement, where))
-
-    # Phases 2-4: placement directives by precedence.
-    for phase in _PHASES:
-        for merged, (directive, value), where in moves:
-            if directive not in phase:
-                continue
-            current = next(pos for pos, item in enumerate(items) if item is merged)
-            if directive in ("_before", "_after"):
-                anchor = next((pos for pos, item in enumerate(items) if key_fn(item) == value), None)
-                if anchor is None or items[anchor] is merged:
-                    known = [str(key_fn(item)) for item in items if key_fn(item) is not None and item is not merged]
-                    ctx.collector.error(
-                        "unknown-id",
-                        f"{directive} names {value!r}, which is not an {'_id' if kind == 'element' else 'name'} "
-                        f"of this list",
-                        mark=mark_of(merged, directive) if directive in merged else mark_of(merged),
-                        path=join(where),
-                        hint=f"known: {', '.join(known[:10]) or '(none)'}",
-                    )
-                    continue
-            items.pop(current)
-            if directive == "_position":
-                if value > len(items) + 1:
-                    ctx.collector.error(
-                        "bad-directive",
-                        f"_position {value} is past the end of the list ({len(items) + 1} element(s))",
-                        mark=mark_of(merged),
-                        path=join(where),
-                        hint="use _last: true to put it at the end",
-                    )
-                items.insert(min(value, len(items) + 1) - 1, merged)
-            elif directive == "_first":
-                items.insert(0, merged)
-            elif directive == "_last":
-                items.append(merged)
+            if key is not None and key in self.index:
+                merged = merge_mapping(self.items[self.index[key]], element, self.ctx, where)
+                self.items[self.index[key]] = merged
             else:
-                anchor = next(pos for pos, item in enumerate(items) if key_fn(item) == value)
-                items.insert(anchor if directive == "_before" else anchor + 1, merged)
+                merged = merge_mapping(None, element, self.ctx, where)
+                if key is not None:
+                    self.index[key] = len(self.items)
+                self.items.append(merged)
+            placement = _placement(element, self.ctx, where)
+            if placement is not None:
+                moves.append((merged, placement, where))
+        return moves
 
-    parent_mark = parent.mark if isinstance(parent, PosList) else None
-    child_mark = child.mark if isinstance(child, PosList) else None
-    return PosList(items, mark=child_mark or parent_mark, item_marks=[item.mark for item in items])
+    def _position_of_key(self, value: Any) -> int | None:
+        return next((pos for pos, item in enumerate(self.items) if self.key_fn(item) == value), None)
+
+    def place(self, merged: PosDict, directive: str, value: Any, where: PathT) -> None:
+        if directive in ("_before", "_after"):
+            anchor = self._position_of_key(value)
+            if anchor is None or self.items[anchor] is merged:
+                known = [str(self.key_fn(i)) for i in self.items if self.key_fn(i) is not None and i is not merged]
+                self.ctx.collector.error(
+                    "unknown-id",
+                    f"{directive} names {value!r}, which is not an {self.key_label} of this list",
+                    mark=mark_of(merged),
+                    path=join(where),
+                    hint=f"known: {', '.join(known[:10]) or '(none)'}",
+                )
+                return
+        # Identity, not equality: two elements may compare equal.
+        self.items.pop(next(pos for pos, item in enumerate(self.items) if item is merged))
+        if directive == "_position":
+            if value > len(self.items) + 1:
+                self.ctx.collector.error(
+                    "bad-directive",
+                    f"_position {value} is past the end of the list ({len(self.items) + 1} element(s))",
+                    mark=mark_of(merged),
+                    path=join(where),
+                    hint="use _last: true to put it at the end",
+                )
+            self.items.insert(min(value, len(self.items) + 1) - 1, merged)
+        elif directive == "_first":
+            self.items.insert(0, merged)
+        elif directive == "_last":
+            self.items.append(merged)
+        else:
+            anchor = self._position_of_key(value)
+            assert anchor is not None  # checked above; the move cannot remove the anchor
+            self.items.insert(anchor if directive == "_before" else anchor + 1, merged)

@@ -100,7 +100,9 @@ class Resolver:
                 hint="create fleets/templates/ above the instance, or pass --templates DIR",
             )
             return None
-        chain = resolve_chain(self.store, extends, from_id, mark, self.collector, self.max_depth)
+        chain = resolve_chain(
+            self.store, extends, from_id, from_mark=mark, collector=self.collector, max_depth=self.max_depth
+        )
         if chain is None:
             return None
         folded = EMPTY

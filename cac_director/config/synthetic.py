@@ -43,7 +43,10 @@ def _hex32(rng: random.Random) -> str:
 
 def _baseline() -> dict[str, list[dict[str, Any]]]:
     repos = [
-        {"name": f"repo-{family}", "hiddenrepopath": [{"_id": "hot", "path": "${vars.hotPath}", "retention": "${vars.hotDays}"}]}
+        {
+            "name": f"repo-{family}",
+            "hiddenrepopath": [{"_id": "hot", "path": "${vars.hotPath}", "retention": "${vars.hotDays}"}],
+        }
         for family in _FAMILIES
     ]
     routing = [
@@ -51,18 +54,33 @@ def _baseline() -> dict[str, list[dict[str, Any]]]:
             "policy_name": f"rp-{family}",
             "catch_all": f"repo-{family}",
             "routing_criteria": [
-                {"_id": f"c{i}", "type": "KeyPresentValueMatches", "key": "severity", "value": str(i), "repo": f"repo-{family}"}
+                {
+                    "_id": f"c{i}",
+                    "type": "KeyPresentValueMatches",
+                    "key": "severity",
+                    "value": str(i),
+                    "repo": f"repo-{family}",
+                }
                 for i in range(4)
             ],
         }
         for family in _FAMILIES
     ]
     norm = [
-        {"name": f"np-{family}", "norm_packages": [_PACKAGES[family]], "compiled_normalizer": ["JSONCompiledNormalizer"]}
+        {
+            "name": f"np-{family}",
+            "norm_packages": [_PACKAGES[family]],
+            "compiled_normalizer": ["JSONCompiledNormalizer"],
+        }
         for family in _FAMILIES
     ]
     processing = [
-        {"policy_name": f"pp-{family}", "norm_policy": f"np-{family}", "routing_policy": f"rp-{family}", "enrich_policy": "None"}
+        {
+            "policy_name": f"pp-{family}",
+            "norm_policy": f"np-{family}",
+            "routing_policy": f"rp-{family}",
+            "enrich_policy": "None",
+        }
         for family in _FAMILIES
     ]
     groups = [{"name": f"dg-{family}", "description": f"{family} sources"} for family in _FAMILIES]
@@ -84,8 +102,11 @@ def _templates(root: Path) -> None:
         )
     _write(
         root / "templates/vendor/baseline/vars.yaml",
-        {**_TEMPLATE_HEADER, "metadata": {"name": "baseline", "version": "1.0.0"},
-         "spec": {"vars": {"hotPath": "/opt/immune/storage/", "hotDays": 90}}},
+        {
+            **_TEMPLATE_HEADER,
+            "metadata": {"name": "baseline", "version": "1.0.0"},
+            "spec": {"vars": {"hotPath": "/opt/immune/storage/", "hotDays": 90}},
+        },
     )
     _write(
         root / "templates/mssp/base/base.yaml",
@@ -95,14 +116,26 @@ def _templates(root: Path) -> None:
             "spec": {
                 "vars": {"hotPath": "/data/hot/"},
                 "repos": [
-                    {"name": f"repo-{family}", "hiddenrepopath": [{"_id": "warm", "path": "/data/warm/", "retention": 180}]}
+                    {
+                        "name": f"repo-{family}",
+                        "hiddenrepopath": [{"_id": "warm", "path": "/data/warm/", "retention": 180}],
+                    }
                     for family in _FAMILIES
                 ],
                 "routingPolicies": [
-                    {"policy_name": f"rp-{family}", "routing_criteria": [
-                        {"_id": "c-first", "type": "KeyPresent", "key": "mssp_tag", "repo": f"repo-{family}", "_first": True},
-                        {"_id": "c3", "_action": "delete"},
-                    ]}
+                    {
+                        "policy_name": f"rp-{family}",
+                        "routing_criteria": [
+                            {
+                                "_id": "c-first",
+                                "type": "KeyPresent",
+                                "key": "mssp_tag",
+                                "repo": f"repo-{family}",
+                                "_first": True,
+                            },
+                            {"_id": "c3", "_action": "delete"},
+                        ],
+                    }
                     for family in _FAMILIES
                 ],
             },
@@ -114,13 +147,19 @@ def _templates(root: Path) -> None:
         }
         if extra:
             spec["repos"] = [
-                {"name": f"repo-{family}", "hiddenrepopath": [{"_id": "cold", "path": "/data/cold/", "retention": 730, "_last": True}]}
+                {
+                    "name": f"repo-{family}",
+                    "hiddenrepopath": [{"_id": "cold", "path": "/data/cold/", "retention": 730, "_last": True}],
+                }
                 for family in _FAMILIES
             ]
         _write(
             root / f"templates/mssp/profiles/{profile}/profile.yaml",
-            {**_TEMPLATE_HEADER, "metadata": {"name": f"profile-{profile}", "extends": "../../base@2", "version": "1.0.0"},
-             "spec": spec},
+            {
+                **_TEMPLATE_HEADER,
+                "metadata": {"name": f"profile-{profile}", "extends": "../../base@2", "version": "1.0.0"},
+                "spec": spec,
+            },
         )
 
 
@@ -139,7 +178,8 @@ def _customer(root: Path, index: int, nodes: int, per_node: int, rng: random.Ran
                     for n in range(data_nodes)
                 ],
                 "searchHeads": [{"name": f"{customer}-sh-01", "logpointId": _hex32(rng), "tags": {"cluster": "prod"}}]
-                if nodes > 1 else [],
+                if nodes > 1
+                else [],
             },
         },
     }
@@ -151,37 +191,73 @@ def _customer(root: Path, index: int, nodes: int, per_node: int, rng: random.Ran
     repos, routing, devices, collectors = [], [], [], []
     for unit in range(units):
         family = _FAMILIES[unit % len(_FAMILIES)]
-        repos.append({"name": f"r-{unit:04d}", "hiddenrepopath": [
-            {"_id": "hot", "path": "/data/hot/", "retention": rng.randint(7, 90)},
-            {"_id": "cold", "path": "/data/cold/", "retention": "${vars.coldDays}"},
-        ]})
-        routing.append({"policy_name": f"rp-{unit:04d}", "catch_all": f"r-{unit:04d}", "routing_criteria": [
-            {"_id": "a", "type": "KeyPresentValueMatches", "key": "host", "value": f"h{unit}", "repo": f"r-{unit:04d}"},
-            {"_id": "b", "type": "KeyPresent", "key": "audit", "repo": f"repo-{family}", "_before": "a"},
-        ]})
-        devices.append({
-            "name": f"dev-{unit:04d}", "ip": [f"10.{index % 250}.{unit // 250}.{unit % 250}"],
-            "availability": rng.choice(_CIA), "confidentiality": rng.choice(_CIA), "integrity": rng.choice(_CIA),
-            "devicegroup": [f"dg-{family}"],
-        })
-        collectors.append({"device": f"dev-{unit:04d}", "proxy_condition": "None", "charset": "utf_8",
-                           "parser": "SyslogParser", "processpolicy": f"pp-{family}"})
+        repos.append(
+            {
+                "name": f"r-{unit:04d}",
+                "hiddenrepopath": [
+                    {"_id": "hot", "path": "/data/hot/", "retention": rng.randint(7, 90)},
+                    {"_id": "cold", "path": "/data/cold/", "retention": "${vars.coldDays}"},
+                ],
+            }
+        )
+        routing.append(
+            {
+                "policy_name": f"rp-{unit:04d}",
+                "catch_all": f"r-{unit:04d}",
+                "routing_criteria": [
+                    {
+                        "_id": "a",
+                        "type": "KeyPresentValueMatches",
+                        "key": "host",
+                        "value": f"h{unit}",
+                        "repo": f"r-{unit:04d}",
+                    },
+                    {"_id": "b", "type": "KeyPresent", "key": "audit", "repo": f"repo-{family}", "_before": "a"},
+                ],
+            }
+        )
+        devices.append(
+            {
+                "name": f"dev-{unit:04d}",
+                "ip": [f"10.{index % 250}.{unit // 250}.{unit % 250}"],
+                "availability": rng.choice(_CIA),
+                "confidentiality": rng.choice(_CIA),
+                "integrity": rng.choice(_CIA),
+                "devicegroup": [f"dg-{family}"],
+            }
+        )
+        collectors.append(
+            {
+                "device": f"dev-{unit:04d}",
+                "proxy_condition": "None",
+                "charset": "utf_8",
+                "parser": "SyslogParser",
+                "processpolicy": f"pp-{family}",
+            }
+        )
     instance = {
         "apiVersion": "cac-director/v1",
         "kind": "TopologyInstance",
-        "metadata": {"name": f"{customer}-prod",
-                     "extends": f"mssp/profiles/{'large' if index % 2 else 'small'}@1"},
+        "metadata": {"name": f"{customer}-prod", "extends": f"mssp/profiles/{'large' if index % 2 else 'small'}@1"},
         "spec": {
             "vars": {"coldDays": 365 + index, "customer": customer},
             "repos": [*repos, {"name": "repo-windows", "hiddenrepopath": [{"_id": "hot", "retention": 45}]}],
             "routingPolicies": routing,
             "devices": devices,
             "syslogCollectors": collectors,
-            "alertRules": [{
-                "searchname": "${vars.customer}-deny-burst", "owner": "admin", "risk": "medium", "aggregate": "max",
-                "condition_option": "greaterthan", "condition_value": 100, "limit": 10,
-                "repos": ["repo-firewall"], "timerange_minute": 5,
-            }],
+            "alertRules": [
+                {
+                    "searchname": "${vars.customer}-deny-burst",
+                    "owner": "admin",
+                    "risk": "medium",
+                    "aggregate": "max",
+                    "condition_option": "greaterthan",
+                    "condition_value": 100,
+                    "limit": 10,
+                    "repos": ["repo-firewall"],
+                    "timerange_minute": 5,
+                }
+            ],
         },
     }
     path = root / customer / "prod" / "instance.yaml"
@@ -208,7 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     paths = generate_mssp_tree(args.root, args.customers, args.nodes_per_customer, args.resources_per_node, args.seed)
-    print(f"wrote {len(paths)} instance(s) below {args.root}")  # noqa: T201 - command output
+    print(f"wrote {len(paths)} instance(s) below {args.root}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ class TreeReport:
     files: int = 0
 
 
-def validate_path(
+def validate_path(  # noqa: PLR0912 - one branch per file kind
     path: Path, templates_root: Path | None = None, *, max_depth: int = DEFAULT_MAX_DEPTH
 ) -> TreeReport:
     """Issues of an instance file, or of every file below a directory (levels 1-4 where they apply)."""

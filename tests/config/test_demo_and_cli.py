@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import typer
+import yaml
 from typer.testing import CliRunner
 
 from cac_director.cli.config_commands import register
@@ -48,7 +49,11 @@ def test_bank_a_prod_exercises_ordering_and_tiers() -> None:
     rp_windows = next(p for p in node.sections["routingPolicies"] if p["policy_name"] == "rp-windows")
     # _position 1 (banking) beats _first (pci-addon); _after places sysmon behind the security channel.
     assert [c["key"] for c in rp_windows["routing_criteria"]] == [
-        "host_group", "pci_scope", "event_category", "channel", "sysmon_event_id",
+        "host_group",
+        "pci_scope",
+        "event_category",
+        "channel",
+        "sysmon_event_id",
     ]
     assert rp_windows["routing_criteria"][2]["repo"] == "repo-secu"  # instance override by _id
     repo_windows = next(r for r in node.sections["repos"] if r["name"] == "repo-windows")
@@ -60,7 +65,9 @@ def test_bank_a_prod_exercises_ordering_and_tiers() -> None:
     assert list(resolved.nodes) == ["dn-prod-01", "dn-prod-02", "sh-prod-01"]
     assert list(resolved.nodes["sh-prod-01"].sections) == ["alertRules"]
     assert resolved.nodes["sh-prod-01"].role == "searchHead"
-    alert = next(a for a in resolved.nodes["sh-prod-01"].sections["alertRules"] if a["searchname"] == "soc-firewall-deny-burst")
+    alert = next(
+        a for a in resolved.nodes["sh-prod-01"].sections["alertRules"] if a["searchname"] == "soc-firewall-deny-burst"
+    )
     assert alert["description"] == "BANKA production: burst of denied connections (${not a variable})"
     assert resolved.fleet.director_url == "https://director.bank-a.example.net"
 
@@ -116,8 +123,6 @@ def test_cli_render_json_shape_and_node_filter() -> None:
 
 
 def test_cli_render_yaml_round_trips() -> None:
-    import yaml
-
     result = CliRunner().invoke(_app(), ["render", str(DEMO_INSTANCES["bank-b-prod"])])
     assert result.exit_code == 0, result.output
     assert yaml.safe_load(result.output) == render_data(load_instance(DEMO_INSTANCES["bank-b-prod"]))
@@ -132,5 +137,8 @@ def test_cli_schema_describes_three_kinds_and_sections() -> None:
     repo = schema["$defs"]["Repo"]
     assert repo["required"] == ["name"] and "_action" in repo["properties"]
     assert schema["$defs"]["Device"]["properties"]["availability"]["anyOf"][0]["enum"] == [
-        "Minimal", "Minor", "Major", "Critical",
+        "Minimal",
+        "Minor",
+        "Major",
+        "Critical",
     ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from cac_director.cli.config_commands import register
@@ -35,80 +36,275 @@ def append(text: str) -> tuple[tuple[str, str, str], ...]:
 
 
 CASES = [
-    Case("malformed-yaml", ((INSTANCE, "  vars: {owner: admin}", "  vars: {owner: admin\n  x: ]"),), "malformed-yaml", INSTANCE),
-    Case("unknown-kind", ((INSTANCE, "kind: TopologyInstance", "kind: TopologyInstanse"),), "unknown-kind", INSTANCE, "kind", 2),
+    Case(
+        "malformed-yaml",
+        ((INSTANCE, "  vars: {owner: admin}", "  vars: {owner: admin\n  x: ]"),),
+        "malformed-yaml",
+        INSTANCE,
+    ),
+    Case(
+        "unknown-kind",
+        ((INSTANCE, "kind: TopologyInstance", "kind: TopologyInstanse"),),
+        "unknown-kind",
+        INSTANCE,
+        "kind",
+        2,
+    ),
     Case("wrong-kind", ((INSTANCE, "kind: TopologyInstance", "kind: Fleet"),), "wrong-kind", INSTANCE, "kind"),
-    Case("bad-api-version", ((INSTANCE, "cac-director/v1", "cac-director/v9"),), "bad-api-version", INSTANCE, "apiVersion", 1),
-    Case("wrong-type", append("  repos:\n    - {name: repo-x, hiddenrepopath: [{_id: hot, path: /data/hot/, retention: ten}]}\n"),
-         "wrong-type", INSTANCE, "repos[repo-x].hiddenrepopath[hot].retention"),
-    Case("unknown-field", ((INSTANCE, "ip: [10.0.0.1]", "ipaddress: [10.0.0.1]"),), "unknown-field", INSTANCE, "devices[dev-1].ipaddress"),
-    Case("missing-template", ((INSTANCE, "extends: child@2", "extends: nothere"),), "missing-template", INSTANCE, "metadata.extends", 3),
-    Case("extends-cycle", ((BASE_REPOS, 'version: "1.0.0"', 'version: "1.0.0", extends: child'),
-                           (BASE_POLICIES, 'version: "1.0.0"', 'version: "1.0.0", extends: child')),
-         "extends-cycle", "templates/base/policies.yaml", "metadata.extends"),
+    Case(
+        "bad-api-version",
+        ((INSTANCE, "cac-director/v1", "cac-director/v9"),),
+        "bad-api-version",
+        INSTANCE,
+        "apiVersion",
+        1,
+    ),
+    Case(
+        "wrong-type",
+        append("  repos:\n    - {name: repo-x, hiddenrepopath: [{_id: hot, path: /data/hot/, retention: ten}]}\n"),
+        "wrong-type",
+        INSTANCE,
+        "repos[repo-x].hiddenrepopath[hot].retention",
+    ),
+    Case(
+        "unknown-field",
+        ((INSTANCE, "ip: [10.0.0.1]", "ipaddress: [10.0.0.1]"),),
+        "unknown-field",
+        INSTANCE,
+        "devices[dev-1].ipaddress",
+    ),
+    Case(
+        "missing-template",
+        ((INSTANCE, "extends: child@2", "extends: nothere"),),
+        "missing-template",
+        INSTANCE,
+        "metadata.extends",
+        3,
+    ),
+    Case(
+        "extends-cycle",
+        (
+            (BASE_REPOS, 'version: "1.0.0"', 'version: "1.0.0", extends: child'),
+            (BASE_POLICIES, 'version: "1.0.0"', 'version: "1.0.0", extends: child'),
+        ),
+        "extends-cycle",
+        "templates/base/policies.yaml",
+        "metadata.extends",
+    ),
     Case("bad-pin", ((INSTANCE, "extends: child@2", "extends: child@3"),), "bad-pin", INSTANCE, "metadata.extends"),
-    Case("bad-pin-format", ((INSTANCE, "extends: child@2", "extends: child@two"),), "bad-format", INSTANCE, "metadata.extends"),
-    Case("unknown-after-id", append("  routingPolicies:\n    - policy_name: rp-a\n      routing_criteria:\n"
-                                    "        - {_id: cx, type: KeyPresent, key: z, _after: nope}\n"),
-         "unknown-id", INSTANCE, "routingPolicies[rp-a].routing_criteria[cx]"),
-    Case("undefined-variable", ((INSTANCE, "integrity: Minor,", "integrity: Minor, timezone: '${vars.tz}',"),),
-         "undefined-variable", INSTANCE, "devices[dev-1].timezone", 7),
-    Case("dangling-processpolicy", ((INSTANCE, "processpolicy: pp-a", "processpolicy: pp-zz"),), "dangling-reference",
-         INSTANCE, "syslogCollectors[dev-1].processpolicy", 9),
-    Case("dangling-criterion-repo", ((CHILD, "repo: repo-b, _first", "repo: repo-zz, _first"),), "dangling-reference",
-         CHILD, "routingPolicies[rp-a].routing_criteria[c0].repo"),
-    Case("duplicate-name", append("  deviceGroups:\n    - {name: dg-x}\n    - {name: dg-x}\n"), "duplicate-name", INSTANCE,
-         "deviceGroups[dg-x]"),
-    Case("bad-enum", ((INSTANCE, "availability: Minor", "availability: Huge"),), "bad-enum", INSTANCE,
-         "devices[dev-1].availability"),
-    Case("no-matching-node", ((INSTANCE, "spec:\n", "spec:\n  targets: {dataNodes: {cluster: nope}}\n"),),
-         "no-matching-node", INSTANCE, "spec.targets.dataNodes"),
-    Case("deleted-reference", append("  repos:\n    - {name: repo-b, _action: delete}\n"), "deleted-reference", CHILD,
-         "routingPolicies[rp-a].routing_criteria[c0].repo"),
-    Case("missing-required-field", ((INSTANCE, "risk: low, ", ""),), "missing-field", INSTANCE, "alertRules[ar-1].risk"),
-    Case("retention-out-of-bounds", ((BASE_REPOS, "retention: 10", "retention: 0"),), "out-of-bounds", BASE_REPOS,
-         "repos[repo-b].hiddenrepopath[hot].retention", 12),
-    Case("missing-name", append("  deviceGroups:\n    - {description: nameless}\n"), "missing-name", INSTANCE,
-         "deviceGroups[0].name"),
-    Case("duplicate-key", ((INSTANCE, "  vars: {owner: admin}", "  vars: {owner: admin}\n  vars: {owner: root}"),),
-         "duplicate-key", INSTANCE),
-    Case("inconsistent-template", ((BASE_POLICIES, 'version: "1.0.0"', 'version: "1.0.1"'),), "inconsistent-template",
-         "templates/base/repos.yaml", "metadata.version"),
+    Case(
+        "bad-pin-format",
+        ((INSTANCE, "extends: child@2", "extends: child@two"),),
+        "bad-format",
+        INSTANCE,
+        "metadata.extends",
+    ),
+    Case(
+        "unknown-after-id",
+        append(
+            "  routingPolicies:\n    - policy_name: rp-a\n      routing_criteria:\n"
+            "        - {_id: cx, type: KeyPresent, key: z, _after: nope}\n"
+        ),
+        "unknown-id",
+        INSTANCE,
+        "routingPolicies[rp-a].routing_criteria[cx]",
+    ),
+    Case(
+        "undefined-variable",
+        ((INSTANCE, "integrity: Minor,", "integrity: Minor, timezone: '${vars.tz}',"),),
+        "undefined-variable",
+        INSTANCE,
+        "devices[dev-1].timezone",
+        7,
+    ),
+    Case(
+        "dangling-processpolicy",
+        ((INSTANCE, "processpolicy: pp-a", "processpolicy: pp-zz"),),
+        "dangling-reference",
+        INSTANCE,
+        "syslogCollectors[dev-1].processpolicy",
+        9,
+    ),
+    Case(
+        "dangling-criterion-repo",
+        ((CHILD, "repo: repo-b, _first", "repo: repo-zz, _first"),),
+        "dangling-reference",
+        CHILD,
+        "routingPolicies[rp-a].routing_criteria[c0].repo",
+    ),
+    Case(
+        "duplicate-name",
+        append("  deviceGroups:\n    - {name: dg-x}\n    - {name: dg-x}\n"),
+        "duplicate-name",
+        INSTANCE,
+        "deviceGroups[dg-x]",
+    ),
+    Case(
+        "bad-enum",
+        ((INSTANCE, "availability: Minor", "availability: Huge"),),
+        "bad-enum",
+        INSTANCE,
+        "devices[dev-1].availability",
+    ),
+    Case(
+        "no-matching-node",
+        ((INSTANCE, "spec:\n", "spec:\n  targets: {dataNodes: {cluster: nope}}\n"),),
+        "no-matching-node",
+        INSTANCE,
+        "spec.targets.dataNodes",
+    ),
+    Case(
+        "deleted-reference",
+        append("  repos:\n    - {name: repo-b, _action: delete}\n"),
+        "deleted-reference",
+        CHILD,
+        "routingPolicies[rp-a].routing_criteria[c0].repo",
+    ),
+    Case(
+        "missing-required-field", ((INSTANCE, "risk: low, ", ""),), "missing-field", INSTANCE, "alertRules[ar-1].risk"
+    ),
+    Case(
+        "retention-out-of-bounds",
+        ((BASE_REPOS, "retention: 10", "retention: 0"),),
+        "out-of-bounds",
+        BASE_REPOS,
+        "repos[repo-b].hiddenrepopath[hot].retention",
+        12,
+    ),
+    Case(
+        "missing-name",
+        append("  deviceGroups:\n    - {description: nameless}\n"),
+        "missing-name",
+        INSTANCE,
+        "deviceGroups[0].name",
+    ),
+    Case(
+        "duplicate-key",
+        ((INSTANCE, "  vars: {owner: admin}", "  vars: {owner: admin}\n  vars: {owner: root}"),),
+        "duplicate-key",
+        INSTANCE,
+    ),
+    Case(
+        "inconsistent-template",
+        ((BASE_POLICIES, 'version: "1.0.0"', 'version: "1.0.1"'),),
+        "inconsistent-template",
+        "templates/base/repos.yaml",
+        "metadata.version",
+    ),
     Case("extends-too-deep", (), "extends-too-deep", "templates/child/child.yaml", "metadata.extends", max_depth=1),
-    Case("missing-fleet", ((INSTANCE, "extends: child@2", "extends: child@2, fleetRef: ../nofleet.yaml"),),
-         "missing-fleet", "nofleet.yaml"),
-    Case("fleet-bad-logpoint-id", ((FLEET, '"01925abf82fe0db0a75c190c4316b8a6"', '"not-hex"'),), "bad-format", FLEET,
-         "spec.nodes.dataNodes[0].logpointId", 8),
-    Case("fleet-duplicate-node", ((FLEET, "name: sh-1", "name: dn-1"),), "duplicate-name", FLEET,
-         "spec.nodes.searchHeads[dn-1]"),
-    Case("bad-action", ((CHILD, "_first: true", "_action: remove"),), "bad-directive", CHILD,
-         "routingPolicies[rp-a].routing_criteria[c0]"),
-    Case("uses-proxy-without-proxy-ip", ((INSTANCE, 'proxy_condition: "None"', "proxy_condition: uses_proxy"),),
-         "missing-field", INSTANCE, "syslogCollectors[dev-1].proxy_ip"),
-    Case("throttling-without-field", ((INSTANCE, "timerange_minute: 5", "timerange_minute: 5, throttling_enabled: true"),),
-         "missing-field", INSTANCE, "alertRules[ar-1].throttling_field"),
-    Case("criterion-without-value", ((BASE_POLICIES, "key: k, value: v,", "key: k,"),), "missing-field", BASE_POLICIES,
-         "routingPolicies[rp-a].routing_criteria[c1].value"),
-    Case("variable-cycle", ((INSTANCE, "vars: {owner: admin}", "vars: {owner: '${vars.o2}', o2: '${vars.owner}'}"),),
-         "variable-cycle", INSTANCE, "vars.owner"),
-    Case("unterminated-placeholder", ((INSTANCE, "ip: [10.0.0.1]", "ip: ['${vars.owner']"),), "bad-interpolation", INSTANCE,
-         "devices[dev-1].ip"),
-    Case("repo-name-too-long", append("  repos:\n    - {name: repo-with-a-name-far-too-long-x, hiddenrepopath: "
-                                      "[{path: /data/hot/, retention: 5}]}\n"), "bad-format", INSTANCE,
-         "repos[repo-with-a-name-far-too-long-x].name"),
-    Case("relative-repo-path", ((BASE_REPOS, "path: /data/hot/, retention: 10", "path: data/hot, retention: 10"),),
-         "bad-format", BASE_REPOS, "repos[repo-b].hiddenrepopath[hot].path"),
-    Case("duplicate-after-interpolation", ((INSTANCE, "  syslogCollectors:", "    - {name: 'dev-${vars.n}', ip: [10.0.0.2], "
-                                            "availability: Minor, confidentiality: Minor, integrity: Minor}\n  syslogCollectors:"),
-                                           (INSTANCE, "{owner: admin}", "{owner: admin, n: 1}")),
-         "duplicate-name", INSTANCE, "devices[dev-1]", 8),
+    Case(
+        "missing-fleet",
+        ((INSTANCE, "extends: child@2", "extends: child@2, fleetRef: ../nofleet.yaml"),),
+        "missing-fleet",
+        "nofleet.yaml",
+    ),
+    Case(
+        "fleet-bad-logpoint-id",
+        ((FLEET, '"01925abf82fe0db0a75c190c4316b8a6"', '"not-hex"'),),
+        "bad-format",
+        FLEET,
+        "spec.nodes.dataNodes[0].logpointId",
+        8,
+    ),
+    Case(
+        "fleet-duplicate-node",
+        ((FLEET, "name: sh-1", "name: dn-1"),),
+        "duplicate-name",
+        FLEET,
+        "spec.nodes.searchHeads[dn-1]",
+    ),
+    Case(
+        "bad-action",
+        ((CHILD, "_first: true", "_action: remove"),),
+        "bad-directive",
+        CHILD,
+        "routingPolicies[rp-a].routing_criteria[c0]",
+    ),
+    Case(
+        "uses-proxy-without-proxy-ip",
+        ((INSTANCE, 'proxy_condition: "None"', "proxy_condition: uses_proxy"),),
+        "missing-field",
+        INSTANCE,
+        "syslogCollectors[dev-1].proxy_ip",
+    ),
+    Case(
+        "throttling-without-field",
+        ((INSTANCE, "timerange_minute: 5", "timerange_minute: 5, throttling_enabled: true"),),
+        "missing-field",
+        INSTANCE,
+        "alertRules[ar-1].throttling_field",
+    ),
+    Case(
+        "criterion-without-value",
+        ((BASE_POLICIES, "key: k, value: v,", "key: k,"),),
+        "missing-field",
+        BASE_POLICIES,
+        "routingPolicies[rp-a].routing_criteria[c1].value",
+    ),
+    Case(
+        "variable-cycle",
+        ((INSTANCE, "vars: {owner: admin}", "vars: {owner: '${vars.o2}', o2: '${vars.owner}'}"),),
+        "variable-cycle",
+        INSTANCE,
+        "vars.owner",
+    ),
+    Case(
+        "unterminated-placeholder",
+        ((INSTANCE, "ip: [10.0.0.1]", "ip: ['${vars.owner']"),),
+        "bad-interpolation",
+        INSTANCE,
+        "devices[dev-1].ip",
+    ),
+    Case(
+        "repo-name-too-long",
+        append(
+            "  repos:\n    - {name: repo-with-a-name-far-too-long-x, hiddenrepopath: "
+            "[{path: /data/hot/, retention: 5}]}\n"
+        ),
+        "bad-format",
+        INSTANCE,
+        "repos[repo-with-a-name-far-too-long-x].name",
+    ),
+    Case(
+        "relative-repo-path",
+        ((BASE_REPOS, "path: /data/hot/, retention: 10", "path: data/hot, retention: 10"),),
+        "bad-format",
+        BASE_REPOS,
+        "repos[repo-b].hiddenrepopath[hot].path",
+    ),
+    Case(
+        "duplicate-after-interpolation",
+        (
+            (
+                INSTANCE,
+                "  syslogCollectors:",
+                "    - {name: 'dev-${vars.n}', ip: [10.0.0.2], "
+                "availability: Minor, confidentiality: Minor, integrity: Minor}\n  syslogCollectors:",
+            ),
+            (INSTANCE, "{owner: admin}", "{owner: admin, n: 1}"),
+        ),
+        "duplicate-name",
+        INSTANCE,
+        "devices[dev-1]",
+        8,
+    ),
     Case("section-not-a-list", append("  deviceGroups: {name: dg-x}\n"), "wrong-type", INSTANCE, "spec.deviceGroups"),
     Case("unknown-section", append("  device: []\n"), "unknown-field", INSTANCE, "spec.device"),
     Case("ip-not-a-list", ((INSTANCE, "ip: [10.0.0.1]", "ip: 10.0.0.1"),), "wrong-type", INSTANCE, "devices[dev-1].ip"),
-    Case("alert-without-timerange", ((INSTANCE, ", timerange_minute: 5", ""),), "missing-field", INSTANCE,
-         "alertRules[ar-1].timerange_minute"),
-    Case("unknown-placeholder-namespace", ((INSTANCE, "owner: \"${vars.owner}\"", "owner: \"${env.USER}\""),),
-         "undefined-variable", INSTANCE, "alertRules[ar-1].owner"),
+    Case(
+        "alert-without-timerange",
+        ((INSTANCE, ", timerange_minute: 5", ""),),
+        "missing-field",
+        INSTANCE,
+        "alertRules[ar-1].timerange_minute",
+    ),
+    Case(
+        "unknown-placeholder-namespace",
+        ((INSTANCE, 'owner: "${vars.owner}"', 'owner: "${env.USER}"'),),
+        "undefined-variable",
+        INSTANCE,
+        "alertRules[ar-1].owner",
+    ),
 ]
 
 
@@ -157,8 +353,6 @@ def test_load_instance_raises_validation_failed_with_all_errors(mini: Path) -> N
 
 @pytest.mark.parametrize("ident", ["malformed-yaml", "extends-cycle", "dangling-processpolicy"])
 def test_cli_validate_exits_2_without_traceback(mini: Path, ident: str) -> None:
-    import typer
-
     _apply(mini, next(case for case in CASES if case.ident == ident))
     app = typer.Typer()
     register(app)

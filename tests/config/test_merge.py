@@ -91,7 +91,9 @@ def test_position_is_one_based() -> None:
 
 
 def test_first_and_last_move_inherited_elements() -> None:
-    result, _ = merge_list([{"_id": "a"}, {"_id": "b"}, {"_id": "c"}], [{"_id": "c", "_first": True}, {"_id": "a", "_last": True}])
+    result, _ = merge_list(
+        [{"_id": "a"}, {"_id": "b"}, {"_id": "c"}], [{"_id": "c", "_first": True}, {"_id": "a", "_last": True}]
+    )
     assert _ids(result) == ["c", "b", "a"]
 
 
@@ -107,7 +109,9 @@ def test_directives_are_consumed_not_kept() -> None:
 
 def test_precedence_deletes_before_directives() -> None:
     # "b" is deleted first, so "_before: b" names an unknown id.
-    _, collector = merge_list([{"_id": "a"}, {"_id": "b"}], [{"_id": "b", "_action": "delete"}, {"_id": "x", "_before": "b"}])
+    _, collector = merge_list(
+        [{"_id": "a"}, {"_id": "b"}], [{"_id": "b", "_action": "delete"}, {"_id": "x", "_before": "b"}]
+    )
     assert [issue.code for issue in collector.errors] == ["unknown-id"]
 
 

@@ -71,9 +71,14 @@ def test_no_targets_means_every_node_with_its_role_sections(mini: Path) -> None:
 def test_resource_delete_then_redeclare_is_not_a_deleted_reference(mini: Path) -> None:
     _edit(mini, "templates/child/child.yaml", "spec:\n", "spec:\n  repos:\n    - {name: repo-b, _action: delete}\n")
     instance = mini / INSTANCE
-    instance.write_text(instance.read_text() + "  repos:\n    - {name: repo-b, hiddenrepopath: [{path: /data/cold/, retention: 5}]}\n")
+    instance.write_text(
+        instance.read_text() + "  repos:\n    - {name: repo-b, hiddenrepopath: [{path: /data/cold/, retention: 5}]}\n"
+    )
     resolved = load_instance(instance)
-    assert resolved.sections["repos"][-1] == {"name": "repo-b", "hiddenrepopath": [{"path": "/data/cold/", "retention": 5}]}
+    assert resolved.sections["repos"][-1] == {
+        "name": "repo-b",
+        "hiddenrepopath": [{"path": "/data/cold/", "retention": 5}],
+    }
 
 
 def test_error_in_template_points_at_the_layer_that_set_the_value(mini: Path) -> None:
@@ -100,7 +105,13 @@ def test_internal_keys_never_reach_output(mini: Path) -> None:
 
 @pytest.mark.parametrize(
     ("pin", "version", "ok"),
-    [("1.2.0", "1.2.0", True), ("1.2", "1.2.7", True), ("1", "1.9.0", True), ("1.2.0", "1.2.1", False), ("2", "1.0.0", False)],
+    [
+        ("1.2.0", "1.2.0", True),
+        ("1.2", "1.2.7", True),
+        ("1", "1.9.0", True),
+        ("1.2.0", "1.2.1", False),
+        ("2", "1.0.0", False),
+    ],
 )
 def test_pin_matching(pin: str, version: str, ok: bool) -> None:
     assert pin_matches(pin, version) is ok

@@ -37,7 +37,7 @@ def validate_resource(
 
 
 def _require(
-    resource: dict[str, Any], source: PosDict, path: PathT, collector: IssueCollector, field: str, why: str
+    resource: dict[str, Any], source: PosDict, path: PathT, collector: IssueCollector, *, field: str, why: str
 ) -> None:
     if resource.get(field) in (None, "", []):
         collector.error(
@@ -50,7 +50,7 @@ def _require(
 
 
 def _forbid(
-    resource: dict[str, Any], source: PosDict, path: PathT, collector: IssueCollector, field: str, why: str
+    resource: dict[str, Any], source: PosDict, path: PathT, collector: IssueCollector, *, field: str, why: str
 ) -> None:
     if resource.get(field) not in (None, "", []):
         collector.error(
@@ -119,17 +119,17 @@ def _syslog_proxy(resource: dict[str, Any], source: PosDict, path: PathT, collec
     mode = resource.get("proxy_condition")
     if mode == "use_as_proxy":
         for field in ("charset", "parser"):
-            _require(resource, source, path, collector, field, "when proxy_condition is use_as_proxy")
+            _require(resource, source, path, collector, field=field, why="when proxy_condition is use_as_proxy")
         for field in ("proxy_ip", "hostname", "processpolicy"):
-            _forbid(resource, source, path, collector, field, "when proxy_condition is use_as_proxy")
+            _forbid(resource, source, path, collector, field=field, why="when proxy_condition is use_as_proxy")
     elif mode == "uses_proxy":
         for field in ("proxy_ip", "hostname", "processpolicy"):
-            _require(resource, source, path, collector, field, "when proxy_condition is uses_proxy")
+            _require(resource, source, path, collector, field=field, why="when proxy_condition is uses_proxy")
     elif mode == "None":
         for field in ("charset", "parser", "processpolicy"):
-            _require(resource, source, path, collector, field, "when proxy_condition is None")
+            _require(resource, source, path, collector, field=field, why="when proxy_condition is None")
         for field in ("proxy_ip", "hostname"):
-            _forbid(resource, source, path, collector, field, "when proxy_condition is None")
+            _forbid(resource, source, path, collector, field=field, why="when proxy_condition is None")
 
 
 def _alert_rule(resource: dict[str, Any], source: PosDict, path: PathT, collector: IssueCollector) -> None:
@@ -143,12 +143,15 @@ def _alert_rule(resource: dict[str, Any], source: PosDict, path: PathT, collecto
         )
     if resource.get("delay_interval_minute") is not None and resource.get("timestamp_on") != "log_ts":
         collector.error(
-            "missing-field", "delay_interval_minute needs timestamp_on: log_ts", mark=mark_of(source, "delay_interval_minute"),
-            path=join((*path, "timestamp_on")), hint="add timestamp_on: log_ts or drop delay_interval_minute",
+            "missing-field",
+            "delay_interval_minute needs timestamp_on: log_ts",
+            mark=mark_of(source, "delay_interval_minute"),
+            path=join((*path, "timestamp_on")),
+            hint="add timestamp_on: log_ts or drop delay_interval_minute",
         )
     if resource.get("throttling_enabled") is True:
         for field in ("throttling_field", "throttling_time_range"):
-            _require(resource, source, path, collector, field, "when throttling_enabled is true")
+            _require(resource, source, path, collector, field=field, why="when throttling_enabled is true")
 
 
 _RULES: dict[str, tuple[Rule, ...]] = {

@@ -69,15 +69,24 @@ def validate_references(
             base: PathT = (f"{section}[{name}]",)
             for reference in conventions.references:
                 for value, mark, where in iter_reference_values(resource, source, reference.path, base):
-                    target = _check_one(reference, value, mark, where, declared, deleted, collector)
+                    target = _check_one(
+                        reference,
+                        value,
+                        mark=mark,
+                        where=where,
+                        declared=declared,
+                        deleted=deleted,
+                        collector=collector,
+                    )
                     if target is not None:
                         edges.setdefault((section, name), []).append(target)
     _check_cycles(edges, collector)
 
 
-def _check_one(
+def _check_one(  # noqa: PLR0911 - each early return is one kind of acceptable reference
     reference: Reference,
     value: Any,
+    *,
     mark: Mark | None,
     where: PathT,
     declared: dict[str, set[str]],
