@@ -12,6 +12,7 @@ import json
 import secrets
 import threading
 import time
+import uuid
 from collections import Counter, deque
 from typing import Any
 
@@ -94,6 +95,7 @@ class DirectorApp:
         self.faults = faults
         self.log = log
         self.tokens: set[str] = {config.token}
+        self.refresh_secrets: set[str] = {config.refresh_secret} if config.refresh_secret else set()
         self.admin: Any = None  # set by Emulator: the /_emulator handler
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -118,14 +120,16 @@ class DirectorApp:
             return
         injected = faults.error_answer()
         if injected is not None:
-            status, headers = injected
-            self.log.record(endpoint, status)
-            await send_json(send, status, {"status": "Failed", "message": "Service temporarily unavailable"}, headers)
+            self.log.record(endpoint, injected[0])
+            message = {"status": "Failed", "message": "Service temporarily unavailable"}
+            await send_json(send, injected[0], message, injected[1])
             return
         body = await read_body(receive) if method in ("POST", "PUT", "DELETE") else b""
         headers: dict[str, str] = {}
         try:
-            self._authenticate(scope)
+            # /refreshToken is how an expired token is replaced: its secretKey authenticates it, not the bearer.
+            if parts != ["refreshToken"]:
+                self._authenticate(scope)
             with self.store.lock:
                 status, payload = self._dispatch(method, parts, body)
                 # Serialise under the lock: payloads are live store objects, and this avoids a deep copy.
@@ -199,9 +203,14 @@ class DirectorApp:
         secret = payload.get("secretKey") if isinstance(payload, dict) else None
         if not isinstance(secret, str) or not secret:
             raise failed(400, "'secretKey' is mandatory")
+        if self.refresh_secrets and secret not in self.refresh_secrets:
+            raise failed(401, "Unauthorized: unknown secretKey")
         new_token = "emu." + secrets.token_hex(24)
+        new_secret = str(uuid.uuid4())
         self.tokens.add(new_token)
-        return 200, {"status": "Success", "tokenDetails": {"secretKey": secrets.token_hex(16), "token": new_token}}
+        if self.refresh_secrets:
+            self.refresh_secrets.add(new_secret)
+        return 200, {"status": "Success", "tokenDetails": {"secretKey": new_secret, "token": new_token}}
 
     def _monitor(self, node: NodeState, order: Order) -> str:
         path = f"monitorapi/{node.pool.uuid}/{node.spec.identifier}/orders/{order.id}{order.suffix}"
@@ -306,7 +315,7 @@ class DirectorApp:
         # No List/Get exists for collectors (director-api.md §7.8): instances are read from Devices col_apps.
         raise failed(405 if not rest or len(rest) == 1 else 404, "SyslogCollector has no such endpoint")
 
-    def _alert_rules(self, method: str, node: NodeState, rest: list[str], body: bytes) -> tuple[int, Any]:
+    def _alert_rules(self, method: str, node: NodeState, rest: list[str], body: bytes) -> tuple[int, Any] | None:
         if len(rest) == 2 and rest[0] in ALERT_FETCH_KINDS and rest[1] == "fetch":
             _only(method, "POST")
             data = _envelope(body)

@@ -423,7 +423,7 @@ def _dev_read(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | 
             updates.append((_DEVICE_RENAMES[key], value))
         elif key in ("name", "ip", "distributed_collector", "timezone"):
             updates.append((key, value))
-    server = {
+    server: dict[str, Any] = {
         "active": True,
         "has_hostname": False,
         "type": None,

@@ -8,7 +8,20 @@ import time
 import httpx
 
 from cac_director.emulator import Emulator
-from tests.emulator.conftest import DN1, DN2, OTHER_NODE, OTHER_POOL, POOL, SH, TOKEN, by_name, cfg, poll, write
+from tests.emulator.conftest import (
+    DN1,
+    DN2,
+    OTHER_NODE,
+    OTHER_POOL,
+    POOL,
+    SH,
+    TOKEN,
+    by_name,
+    cfg,
+    make_config,
+    poll,
+    write,
+)
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 ORDER_MESSAGE = re.compile(
@@ -40,6 +53,20 @@ def test_refresh_token_takes_an_unwrapped_secret_key_and_mints_a_usable_token(
     with httpx.Client(base_url=emu.url, headers={"Authorization": f"Bearer {new}"}) as c:
         assert c.get(f"{cfg()}/Repos").status_code == 200
     assert client.post("/refreshToken", json={}).status_code == 400
+    assert client.post("/refreshToken", json={"data": {"secretKey": "x"}}).status_code == 400  # not enveloped
+
+
+def test_refresh_token_works_with_an_expired_token_and_checks_a_configured_secret(emu: Emulator) -> None:
+    with httpx.Client(base_url=emu.url, headers={"Authorization": "Bearer expired"}) as c:
+        assert c.get(f"{cfg()}/Repos").status_code == 401
+        r = c.post("/refreshToken", json={"secretKey": "old-secret"})
+        assert r.status_code == 200
+        token = r.json()["tokenDetails"]["token"]
+        assert c.get(f"{cfg()}/Repos", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    with Emulator.start(make_config(refresh_secret="s-1")) as strict, httpx.Client(base_url=strict.url) as c:
+        assert c.post("/refreshToken", json={"secretKey": "s-2"}).status_code == 401
+        details = c.post("/refreshToken", json={"secretKey": "s-1"}).json()["tokenDetails"]
+        assert c.post("/refreshToken", json={"secretKey": details["secretKey"]}).status_code == 200
 
 
 def test_lists_are_bare_arrays_and_gets_bare_objects_in_compact_json(client: httpx.Client) -> None:
