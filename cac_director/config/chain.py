@@ -15,7 +15,7 @@ from typing import Any
 
 from cac_director.config._schema_check import check_model
 from cac_director.config.issues import IssueCollector, Mark
-from cac_director.config.loader import PosDict, PosList, load_yaml_file, mark_of
+from cac_director.config.loader import PosDict, PosList, display_path, load_yaml_file, mark_of
 from cac_director.config.models import API_VERSION, KINDS, ConfigTemplate
 from cac_director.conventions import SECTIONS
 
@@ -147,7 +147,7 @@ class TemplateStore:
         layer: Layer | None = None
         for path in files:
             for doc in load_yaml_file(path, self.collector) or []:
-                file = mark_of(doc).file if mark_of(doc) else str(path)
+                file = display_path(path)
                 if check_document_header(doc, file, self.collector, expected="ConfigTemplate") is None:
                     continue
                 check_model(ConfigTemplate, doc, self.collector)
@@ -162,7 +162,8 @@ class TemplateStore:
         return layer
 
     def _add_document(self, layer: Layer | None, template_id: str, doc: PosDict, file: str) -> Layer:
-        metadata = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else PosDict()
+        raw_metadata = doc.get("metadata")
+        metadata: PosDict = raw_metadata if isinstance(raw_metadata, PosDict) else PosDict()
         name, extends, version = metadata.get("name"), metadata.get("extends"), metadata.get("version")
         vars_, sections = layer_sections(doc.get("spec"), self.collector)
         if layer is None:

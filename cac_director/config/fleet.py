@@ -10,7 +10,7 @@ from typing import Any, Literal
 from cac_director.config._schema_check import check_model
 from cac_director.config.chain import check_document_header
 from cac_director.config.issues import IssueCollector, Mark
-from cac_director.config.loader import PosDict, load_yaml_file, mark_of
+from cac_director.config.loader import PosDict, display_path, load_yaml_file, mark_of
 from cac_director.config.models import Fleet
 from cac_director.conventions import NodeRole
 
@@ -60,7 +60,7 @@ def load_fleet(path: Path, collector: IssueCollector) -> FleetInfo | None:
             collector.error("empty-file", "the fleet file has no document", mark=Mark(str(path)))
         return None
     doc = docs[0]
-    file = mark_of(doc).file if mark_of(doc) else str(path)
+    file = display_path(path)
     if check_document_header(doc, file, collector, expected="Fleet") is None:
         return None
     model = check_model(Fleet, doc, collector)

@@ -104,7 +104,7 @@ def load_instance(
     resolved, issues = check_instance(Path(path), templates_root, max_depth=max_depth)
     if resolved is None:
         errors = [issue for issue in issues if issue.severity == "error"]
-        raise ValidationFailed(issues=errors, message=_summary(errors))
+        raise ValidationFailed(issues=list[object](errors), message=_summary(errors))
     return resolved
 
 
