@@ -94,7 +94,8 @@ class DirectorApp:
         self.store = store
         self.faults = faults
         self.log = log
-        self.tokens: set[str] = {config.token}
+        self.tokens: dict[str, float] = {config.token: self._expiry()}
+        """token -> epoch seconds it expires (inf when token_ttl is None)."""
         self.refresh_secrets: set[str] = {config.refresh_secret} if config.refresh_secret else set()
         self.admin: Any = None  # set by Emulator: the /_emulator handler
 
@@ -146,7 +147,8 @@ class DirectorApp:
             if key == b"authorization":
                 text = value.decode("latin-1")
                 scheme, _, token = text.partition(" ")
-                if scheme.lower() == "bearer" and token.strip() in self.tokens:
+                expires = self.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+                if expires is not None and expires > time.time():
                     return
                 raise failed(401, "Unauthorized: invalid or expired token")
         raise failed(401, "Unauthorized: missing bearer token")
@@ -182,6 +184,10 @@ class DirectorApp:
         except KeyError:
             raise failed(404, f"LogPoint {node_id} not found in pool {pool_uuid}") from None
 
+    def _expiry(self) -> float:
+        ttl = self.config.token_ttl
+        return float("inf") if ttl is None else time.time() + ttl
+
     def _poolinfo(self) -> list[dict[str, Any]]:
         return [
             {
@@ -207,7 +213,7 @@ class DirectorApp:
             raise failed(401, "Unauthorized: unknown secretKey")
         new_token = "emu." + secrets.token_hex(24)
         new_secret = str(uuid.uuid4())
-        self.tokens.add(new_token)
+        self.tokens[new_token] = self._expiry()
         if self.refresh_secrets:
             self.refresh_secrets.add(new_secret)
         return 200, {"status": "Success", "tokenDetails": {"secretKey": new_secret, "token": new_token}}

@@ -76,6 +76,8 @@ class EmulatorConfig:
     ``order``: the order finishes with success=false; ``sync``: a synchronous 400."""
     block_referenced_deletes: bool = True
     """Refuse (as an order failure) deleting an object another object still references."""
+    token_ttl: float | None = None
+    """Seconds a token stays valid (the real ones live 8 h = 28800 s); None: tokens never expire."""
     refresh_secret: str | None = None
     """The ``secretKey`` POST /refreshToken accepts (plus every secretKey it hands out); None: any non-empty one."""
     state_file: Path | None = None

@@ -69,6 +69,17 @@ def test_refresh_token_works_with_an_expired_token_and_checks_a_configured_secre
         assert c.post("/refreshToken", json={"secretKey": details["secretKey"]}).status_code == 200
 
 
+def test_tokens_can_expire_and_be_refreshed() -> None:
+    with Emulator.start(make_config(token_ttl=0.2)) as short:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        with httpx.Client(base_url=short.url, headers=headers) as c:
+            assert c.get(f"{cfg()}/Repos").status_code == 200
+            time.sleep(0.25)
+            assert c.get(f"{cfg()}/Repos").status_code == 401
+            token = c.post("/refreshToken", json={"secretKey": "k"}).json()["tokenDetails"]["token"]
+            assert c.get(f"{cfg()}/Repos", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
 def test_lists_are_bare_arrays_and_gets_bare_objects_in_compact_json(client: httpx.Client) -> None:
     r = client.get(f"{cfg()}/Repos")
     assert r.status_code == 200
