@@ -51,18 +51,28 @@ _read_cache: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
 _cache_lock = threading.Lock()
 
 
-def _clean_errors(method: _F) -> _F:
-    """Re-raise our own errors from a shallow frame: the engine prints the whole traceback it receives,
-    and a user needs the Director's message, not our call stack."""
+def _clean_errors(verb: str) -> Callable[[_F], _F]:
+    """Re-raise our own errors from a shallow frame, saying what was being done and where.
 
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except CacDirectorError as exc:
-            raise DirectorError(str(exc)) from None
+    The engine prints the whole traceback it receives; a user needs the operation, the object, the node
+    and the Director's message, not our call stack.
+    """
 
-    return wrapper  # type: ignore[return-value]
+    def decorate(method: _F) -> _F:
+        @functools.wraps(method)
+        def wrapper(self: DirectorProvider, *args: Any) -> Any:
+            try:
+                return method(self, *args)
+            except CacDirectorError as exc:
+                props = args[-1] if args and isinstance(args[-1], dict) else {}
+                node = (props.get("target") or {}).get("node_name") or "?"
+                context = f"{verb} {self.conventions.type_name} '{props.get(self._name_key, '?')}' on node {node}"
+                message = str(exc)
+                raise DirectorError(message if message.startswith(verb) else f"{context}: {message}") from None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def _has_unknown(value: Any) -> bool:
@@ -217,7 +227,7 @@ class DirectorProvider(ResourceProvider):
         # Names are unique on a node, so the old object must go before its replacement can be created.
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
 
-    @_clean_errors
+    @_clean_errors("creating")
     def create(self, props: dict[str, Any]) -> CreateResult:
         conv = self.conventions
         client, resolver = self._connect(props)
@@ -264,14 +274,14 @@ class DirectorProvider(ResourceProvider):
                 props[field] = ""
         return props
 
-    @_clean_errors
+    @_clean_errors("updating")
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         client, resolver = self._connect(news)
         body = self._write_body(self._clearing(olds, news), resolver)
         live = client.update(self.conventions, id_, body, name=str(news[self._name_key]))
         return UpdateResult(self._outs(news, live, resolver))
 
-    @_clean_errors
+    @_clean_errors("deleting")
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         name = str(props.get(self._name_key) or "")
         if name in self.conventions.builtins:
@@ -281,7 +291,7 @@ class DirectorProvider(ResourceProvider):
         with _cache_lock:
             _read_cache.pop((id(client), self.conventions.type_name), None)
 
-    @_clean_errors
+    @_clean_errors("reading")
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         if not props.get("target"):
             # `pulumi import` sends no state (pulumi-dynamic-providers.md §3.2): adoption is the supported way.

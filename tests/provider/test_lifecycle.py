@@ -176,3 +176,13 @@ def test_removing_an_optional_field_clears_it_on_the_node(fresh, target, make_pr
     stored = next(o for o in fresh.objects(target["pool"], target["node"], "DeviceGroups") if o["name"] == "dg-x")
     assert stored["description"] == ""
     assert group.diff(created.id, after.outs, news).changes is False
+
+
+def test_errors_say_what_was_being_done_where(fresh, target, make_provider) -> None:
+    fresh.set_faults(error_rate=1.0, error_status=503, retry_after=0)
+    repo = make_provider(PROVIDERS["Repo"])
+    props = repo.check({}, _props(CASES["repos"][1], target)).inputs
+    with pytest.raises(Exception, match=r"^creating Repo 'repo-secu' on node dn-01: .*503") as failed:
+        repo.create(props)
+    assert type(failed.value).__name__ == "DirectorError"
+    assert "provider-test-token" not in str(failed.value)

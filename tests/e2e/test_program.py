@@ -1,0 +1,293 @@
+"""The cac-director program end to end: the real pulumi CLI, a local file backend, the emulator over HTTP.
+
+Each test copies the project (Pulumi.yaml, __main__.py, fleets/) into a temporary directory, starts an
+emulator with Bank A's fleet, and drives `pulumi` on the `bank-a-prod` instance (two data nodes and a
+search head, so ids differ per node).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cac_director.config import ResolvedInstance, load_instance
+from cac_director.conventions import REGISTRY, by_section
+from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping
+from cac_director.emulator import Emulator, EmulatorConfig
+from tests.conftest import REPO_ROOT, PulumiCLI
+
+pytestmark = pytest.mark.e2e
+
+TOKEN = "e2e-director-token-7f3a9c51d2"
+INSTANCE = "fleets/bank-a/prod/instance.yaml"
+
+
+@dataclass
+class Deployment:
+    project: Path
+    cli: PulumiCLI
+    emu: Any
+
+    @property
+    def instance_path(self) -> Path:
+        return self.project / INSTANCE
+
+    def resolved(self) -> ResolvedInstance:
+        return load_instance(self.instance_path)
+
+    def client(self, node_id: str, node_name: str) -> DirectorClient:
+        pool = self.resolved().fleet.pool_uuid
+        return DirectorClient.for_node(
+            ClientSettings(url=self.emu.url, token=TOKEN, pool_uuid=pool), node_id, node_name
+        )
+
+    def live_state(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """node -> section -> name -> normalized model, read over HTTP through the client (built-ins left out)."""
+        DirectorClient.forget_all()
+        result: dict[str, dict[str, dict[str, Any]]] = {}
+        for node in self.resolved().nodes.values():
+            client = self.client(node.logpoint_id, node.name)
+            resolver = NodeResolver(client)
+            per_node: dict[str, dict[str, Any]] = {}
+            for conv in REGISTRY:
+                objs = {}
+                for obj in client.list(conv):
+                    model = mapping.normalize(conv, mapping.from_wire(conv, obj, resolver))
+                    name = model.get(conv.name_key)
+                    if name not in conv.builtins:
+                        objs[name] = model
+                if objs:
+                    per_node[conv.yaml_section] = objs
+            result[node.name] = per_node
+        return result
+
+    def desired_state(self) -> dict[str, dict[str, dict[str, Any]]]:
+        result: dict[str, dict[str, dict[str, Any]]] = {}
+        for node in self.resolved().nodes.values():
+            result[node.name] = {
+                section: {
+                    obj[by_section(section).name_key]: mapping.normalize(by_section(section), obj) for obj in objs
+                }
+                for section, objs in node.sections.items()
+                if objs
+            }
+        return result
+
+    def edit(self, relative: str, transform: Any) -> None:
+        path = self.project / relative
+        path.write_text(transform(path.read_text()))
+
+    def preview_steps(self) -> dict[str, set[str]]:
+        """op -> logical names (``node/name``) of a `pulumi preview --json`."""
+        out = json.loads(self.cli.run("preview", "--json").stdout)
+        steps: dict[str, set[str]] = {}
+        for step in out.get("steps", []):
+            if step["urn"].endswith("::" + step["urn"].split("::")[-1]) and "cacdirector" in step["urn"]:
+                steps.setdefault(step["op"], set()).add(step["urn"].split("::")[-1])
+        return steps
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, pulumi_cli_factory) -> Iterator[Deployment]:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(REPO_ROOT / "__main__.py", project)
+    shutil.copytree(REPO_ROOT / "fleets", project / "fleets")
+    settings = (
+        (REPO_ROOT / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {REPO_ROOT / '.venv'}")
+    )
+    (project / "Pulumi.yaml").write_text(settings)
+    cfg = EmulatorConfig.from_fleet_files([project / "fleets" / "bank-a" / "fleet.yaml"], token=TOKEN)
+    with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
+        cli: PulumiCLI = pulumi_cli_factory(project)
+        cli.env.pop("DIRECTOR_TOKEN", None)
+        cli.run("stack", "init", "e2e", "--secrets-provider", "passphrase")
+        cli.run("config", "set", "cac-director:instance", INSTANCE)
+        cli.run("config", "set", "cac-director:directorUrl", emu.url)
+        cli.run("config", "set", "--secret", "cac-director:token", TOKEN)
+        yield Deployment(project=project, cli=cli, emu=emu)
+    DirectorClient.forget_all()
+
+
+def test_up_converges_refresh_repairs_and_destroy_cleans_up(deployment: Deployment) -> None:
+    d = deployment
+    d.cli.run("up", "--yes")
+    # 1. Every resolved resource exists on every targeted node, equal to the rendered configuration.
+    assert d.live_state() == d.desired_state()
+    # References point at the ids of the right node's objects: same policy, different ids per node.
+    pool = d.resolved().fleet.pool_uuid
+    pp_routing = {}
+    for node in d.resolved().nodes.values():
+        if node.role == "searchHead":
+            continue
+        rps = {o["policy_name"]: o["id"] for o in d.emu.objects(pool, node.logpoint_id, "RoutingPolicies")}
+        pp = next(
+            o for o in d.emu.objects(pool, node.logpoint_id, "ProcessingPolicy") if o["policy_name"] == "pp-windows"
+        )
+        assert pp["routing_policy"] == rps["rp-windows"]
+        pp_routing[node.name] = pp["routing_policy"]
+    assert len(set(pp_routing.values())) == len(pp_routing) == 2
+
+    # 2. Nothing to do on a second plan.
+    d.cli.run("preview", "--expect-no-changes")
+
+    # The token reached the providers (the apply worked) but not the state in clear: Pulumi keeps stack
+    # config secrets encrypted, and no Director resource carries it in any form.
+    assert TOKEN not in d.cli.run("stack", "export").stdout
+    revealed = json.loads(d.cli.run("stack", "export", "--show-secrets").stdout)
+    holders = {r["urn"].split("::")[-2] for r in revealed["deployment"]["resources"] if TOKEN in json.dumps(r)}
+    assert holders <= {"pulumi:providers:pulumi-python"}
+
+    # 4. Drift: an out-of-band edit is found by refresh and repaired by up; an out-of-band delete is recreated.
+    node = next(n for n in d.resolved().nodes.values() if n.name == "dn-prod-01")
+    repo = next(o for o in d.emu.objects(pool, node.logpoint_id, "Repos") if o["name"] == "repo-linux")
+    d.emu.oob_update(
+        pool, node.logpoint_id, "Repos", repo["id"], {"hiddenrepopath": [{"path": "/data/cold/", "retention": 3}]}
+    )
+    device = next(o for o in d.emu.objects(pool, node.logpoint_id, "DeviceGroups") if o["name"] == "dg-linux")
+    d.emu.oob_delete(pool, node.logpoint_id, "DeviceGroups", device["id"])
+    refreshed = d.cli.run("refresh", "--yes")
+    assert "dn-prod-01/repo-linux" in refreshed.stdout
+    assert d.live_state() != d.desired_state()
+    d.cli.run("up", "--yes")
+    assert d.live_state() == d.desired_state()
+    d.cli.run("preview", "--expect-no-changes")
+
+    # 7. Destroy removes everything created and leaves the built-ins.
+    d.cli.run("destroy", "--yes")
+    assert all(not sections for sections in d.live_state().values())
+    for node in d.resolved().nodes.values():
+        if node.role != "searchHead":
+            names = {o["name"] for o in d.emu.objects(pool, node.logpoint_id, "Repos")}
+            assert {"default", "_logpoint", "_LogPointAlerts"} <= names
+
+
+def test_template_change_deletion_and_reordering_touch_exactly_what_they_should(deployment: Deployment) -> None:
+    d = deployment
+    d.cli.run("up", "--yes")
+    before = d.desired_state()
+
+    # 3a. One value in the vendor baseline: every node that inherits it, and nothing else, is updated.
+    d.edit(
+        "fleets/templates/logpoint/golden-base/routing-policies.yaml",
+        lambda text: text.replace("value: Security,", "value: Security-Log,"),
+    )
+    after = d.desired_state()
+    expected = {
+        f"{node}/{name}"
+        for node, sections in after.items()
+        for section, objs in sections.items()
+        for name, obj in objs.items()
+        if before[node][section].get(name) != obj
+    }
+    assert expected == {"dn-prod-01/rp-windows", "dn-prod-02/rp-windows"}
+    assert d.preview_steps() == {"update": expected}
+
+    # 3b. A resource removed in the instance is deleted; 3c. reordering criteria updates the order.
+    def instance_edits(text: str) -> str:
+        doc = yaml.safe_load(text)
+        doc["spec"]["alertRules"].append({"searchname": "bank-swift-after-hours-login", "_action": "delete"})
+        doc["spec"]["routingPolicies"][0]["routing_criteria"].append({"_id": "crit-security", "_first": True})
+        return yaml.safe_dump(doc, sort_keys=False)
+
+    d.edit(INSTANCE, instance_edits)
+    steps = d.preview_steps()
+    assert steps.get("delete") == {"sh-prod-01/bank-swift-after-hours-login"}
+    assert steps.get("update") == {"dn-prod-01/rp-windows", "dn-prod-02/rp-windows"}
+    d.cli.run("up", "--yes")
+    assert d.live_state() == d.desired_state()
+    pool = d.resolved().fleet.pool_uuid
+    for node in ("dn-prod-01", "dn-prod-02"):
+        node_id = d.resolved().nodes[node].logpoint_id
+        rp = next(o for o in d.emu.objects(pool, node_id, "RoutingPolicies") if o["policy_name"] == "rp-windows")
+        wanted = next(
+            o for o in d.resolved().nodes[node].sections["routingPolicies"] if o["policy_name"] == "rp-windows"
+        )
+        assert [c["key"] for c in rp["routing_criteria"]] == [c["key"] for c in wanted["routing_criteria"]]
+        assert rp["routing_criteria"][0]["key"] == "channel"
+    d.cli.run("preview", "--expect-no-changes")
+
+
+def test_adoption_needs_the_flag(deployment: Deployment) -> None:
+    d = deployment
+    pool = d.resolved().fleet.pool_uuid
+    node = d.resolved().nodes["dn-prod-01"]
+    # Someone created a repo of the same name in the Director console before the stack existed.
+    client = d.client(node.logpoint_id, node.name)
+    client.create(by_section("repos"), {"name": "repo-linux", "hiddenrepopath": [{"path": "/data/warm/", "retention": 5}]},
+                  name="repo-linux")  # fmt: skip
+
+    refused = d.cli.run("up", "--yes", check=False)
+    assert refused.returncode != 0
+    assert re.search(r"Repo 'repo-linux' already exists on node dn-prod-01", refused.stdout + refused.stderr)
+    assert "cac-director:adoptExisting true" in refused.stdout + refused.stderr
+
+    d.cli.run("config", "set", "cac-director:adoptExisting", "true")
+    d.cli.run("up", "--yes")
+    assert d.live_state() == d.desired_state()
+    repos = [o for o in d.emu.objects(pool, node.logpoint_id, "Repos") if o["name"] == "repo-linux"]
+    assert len(repos) == 1
+    d.cli.run("preview", "--expect-no-changes")
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"fail_orders": 0.3},
+        {"error_rate": 0.5, "error_status": 503},
+        {"drop_rate": 0.3},
+    ],
+    ids=["failed-orders", "5xx-burst", "dropped-connections"],
+)
+def test_fault_mid_apply_fails_clearly_and_a_rerun_converges(deployment: Deployment, faults: dict[str, Any]) -> None:
+    d = deployment
+    d.emu.set_faults(seed=7, **faults)
+    first = d.cli.run("up", "--yes", check=False)
+    d.emu.clear_faults()
+    if first.returncode != 0:
+        # The failure names what was being done and where, not a Python traceback of ours.
+        output = first.stdout + first.stderr
+        assert re.search(r"(creating|updating|deleting) \w+ '[^']+' on node \S+", output), output[-3000:]
+    # State matches reality: a refresh finds nothing the state does not know, and the rerun converges
+    # without duplicating anything.
+    d.cli.run("refresh", "--yes")
+    d.cli.run("up", "--yes")
+    live = d.live_state()
+    assert live == d.desired_state()
+    pool = d.resolved().fleet.pool_uuid
+    for node in d.resolved().nodes.values():
+        for conv in REGISTRY:
+            if conv.listing != "list":
+                continue
+            names = [o.get(conv.name_key) for o in d.emu.objects(pool, node.logpoint_id, conv.api_resource)]
+            assert len(names) == len(set(names)), f"duplicate {conv.api_resource} on {node.name}: {names}"
+    d.cli.run("preview", "--expect-no-changes")
+
+
+def test_invalid_configuration_stops_the_preview_with_every_error(deployment: Deployment) -> None:
+    d = deployment
+    d.edit(
+        INSTANCE,
+        lambda text: text.replace("repo: repo-secu", "repo: repo-missing").replace(
+            "hotDays: 45", "hotDays: ${vars.nope}"
+        ),
+    )
+    failed = d.cli.run("preview", check=False)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert "repo-missing" in output
+    assert "nope" in output
+    assert "instance.yaml" in output
+    assert "Traceback" not in output
+    # Nothing was registered: the plan creates no Director object.
+    assert "cacdirector" not in output
+    state = json.loads(d.cli.run("stack", "export").stdout)
+    assert not [r for r in state["deployment"].get("resources") or [] if "cacdirector" in r["type"]]
