@@ -222,8 +222,8 @@ def test_adoption_needs_the_flag(deployment: Deployment) -> None:
     node = d.resolved().nodes["dn-prod-01"]
     # Someone created a repo of the same name in the Director console before the stack existed.
     client = d.client(node.logpoint_id, node.name)
-    client.create(by_section("repos"), {"name": "repo-linux", "hiddenrepopath": [{"path": "/data/warm/", "retention": 5}]},
-                  name="repo-linux")  # fmt: skip
+    console_repo = {"name": "repo-linux", "hiddenrepopath": [{"path": "/data/warm/", "retention": 5}]}
+    client.create(by_section("repos"), console_repo, name="repo-linux")
 
     refused = d.cli.run("up", "--yes", check=False)
     assert refused.returncode != 0
