@@ -32,7 +32,7 @@ def install() -> None:
         @functools.wraps(original)
         def serialize_provider(provider: Any) -> str:
             try:
-                return original(provider)
+                return str(original(provider))
             finally:
                 pickle._Pickler._batch_setitems = _ORIGINAL_BATCH_SETITEMS  # type: ignore[attr-defined]
 

@@ -12,12 +12,13 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from cac_director.pulumi_provider import providers as p
+from cac_director.pulumi_provider.base import DirectorProvider
 
 
 class _DirectorResource(Resource, module="cacdirector", name="DirectorResource"):
     """Shared constructor; concrete classes name their provider (``Resource`` needs module/name on each)."""
 
-    _provider_class: type[p.DirectorProvider]
+    _provider_class: type[DirectorProvider]
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(self._provider_class(), name, props, opts)
