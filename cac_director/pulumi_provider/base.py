@@ -234,7 +234,11 @@ class DirectorProvider(ResourceProvider):
         name = str(props[self._name_key])
         existing_id = client.lookup_table(conv).get(name)
         if existing_id and props.get("adopt"):
-            live = client.update(conv, existing_id, self._write_body(props, resolver), name=name)
+            live = client.get(conv, existing_id)
+            current = mapping.normalize(conv, mapping.from_wire(conv, live, resolver))
+            if current != mapping.normalize(conv, self._model(props)):
+                # Taking over an object means it now follows the configuration.
+                live = client.update(conv, existing_id, self._write_body(props, resolver), name=name)
             return CreateResult(existing_id, self._outs(props, live, resolver))
         if existing_id:
             raise DirectorError(self._exists_message(client, name))

@@ -186,3 +186,15 @@ def test_errors_say_what_was_being_done_where(fresh, target, make_provider) -> N
         repo.create(props)
     assert type(failed.value).__name__ == "DirectorError"
     assert "provider-test-token" not in str(failed.value)
+
+
+def test_adopting_an_object_that_already_matches_writes_nothing(fresh, target, make_provider) -> None:
+    _, model, _ = CASES["repos"]
+    _create(make_provider, "repos", model, target)
+    DirectorClient.forget_all()
+    base._resolvers.clear()
+    fresh.reset_request_log()
+    repo = make_provider(PROVIDERS["Repo"])
+    adopted = repo.create(repo.check({}, {**_props(model, target), "adopt": True}).inputs)
+    assert adopted.id
+    assert not [call for call in fresh.request_counts() if call.split()[0] in {"POST", "PUT", "DELETE"}]
