@@ -82,8 +82,19 @@ def tagged_fleet(raw_fleet: dict[str, Any], fleet_file: str) -> dict[str, Any]:
     return fleet
 
 
+def escape_placeholders(value: Any) -> Any:
+    """``${`` written as ``$${``: text on the node is literal, never a variable of the model."""
+    if isinstance(value, str):
+        return value.replace("${", "$${")
+    if isinstance(value, dict):
+        return {k: escape_placeholders(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [escape_placeholders(v) for v in value]
+    return value
+
+
 def _sections_spec(sections: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    return {section: sections[section] for section in SECTIONS if sections.get(section)}
+    return {section: escape_placeholders(sections[section]) for section in SECTIONS if sections.get(section)}
 
 
 def build_files(fleet_name: str, raw_fleet: dict[str, Any], fleet_file: str, parts: Split) -> list[ExportFile]:
