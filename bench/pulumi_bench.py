@@ -1,0 +1,357 @@
+"""`pulumi up/preview/refresh` of the synthetic MSSP tree against the emulator, next to their lower bounds.
+
+    .venv/bin/python bench/pulumi_bench.py [--sizes 100,500,2000] [--delays 0,0.2] [--parallel 32]
+        [--out bench/results/pulumi_bench.json]
+
+For each size (resources across nodes) and order latency it runs, with the real CLI on a file backend:
+``up`` from empty, a no-op ``preview``, a no-op ``refresh``, and an ``up`` that changes 10% of the resources.
+Per operation it reports the wall time, the Director requests the emulator served (by kind), and a lower
+bound = Director time + engine time, where
+
+- Director time = max(writes x latency / concurrency, write depth x latency): ``writes`` are the
+  order-producing requests the emulator logged, ``concurrency`` is ``--parallel`` (what the user allows
+  the engine), ``write depth`` the longest chain of dependent writes in the program;
+- engine time = the same operation on a trivial program with the same resource count and provider layout
+  whose provider does no I/O (``bench/trivial_project``).
+
+The peak RSS of the program and of the provider processes is sampled from /proc at every size.
+The 2,000-resource runs are benchmarks, never tests (CI budget).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cac_director.config import load_instance
+from cac_director.config.synthetic import generate_mssp_tree
+from cac_director.conventions import LOOKUPS, REGISTRY
+from cac_director.emulator import Emulator, EmulatorConfig
+
+REPO = Path(__file__).resolve().parent.parent
+TRIVIAL = Path(__file__).resolve().parent / "trivial_project"
+DEFAULT_PULUMI_BIN = Path.home() / ".cache/cac-director/pulumi/v3.274.1/bin"
+TOKEN = "bench-director-token-5be1c0"  # noqa: S105 - a throw-away emulator token
+OPERATIONS = ("up", "preview", "refresh", "update")
+
+
+# -- the measured environment ------------------------------------------------------------------------------
+
+
+def _shape(size: int) -> tuple[int, int]:
+    """(nodes per customer, resources per data node) for about ``size`` resources in one customer."""
+    if size <= 250:
+        return 1, size
+    data_nodes = max(2, round(size / 200))
+    return data_nodes + 1, size // data_nodes
+
+
+def _env(home: Path, pulumi_bin: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    (home / "backend").mkdir(parents=True, exist_ok=True)
+    env.update(
+        {
+            "PATH": f"{pulumi_bin}{os.pathsep}{REPO / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            "PULUMI_HOME": str(home / "pulumi-home"),
+            "PULUMI_BACKEND_URL": f"file://{home / 'backend'}",
+            "PULUMI_CONFIG_PASSPHRASE": "bench-passphrase",
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        }
+    )
+    for key in ("PULUMI_ACCESS_TOKEN", "DIRECTOR_TOKEN"):
+        env.pop(key, None)
+    return env
+
+
+class MemorySampler:
+    """Peak RSS (VmHWM) of the program and provider processes running in one project directory."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = str(project.resolve())
+        self.peaks: dict[str, dict[int, int]] = {"program": {}, "provider": {}}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            for pid_dir in Path("/proc").iterdir():
+                if pid_dir.name.isdigit():
+                    self._sample(pid_dir)
+
+    def _sample(self, pid_dir: Path) -> None:
+        try:
+            if os.readlink(pid_dir / "cwd") != self.project:
+                return
+            cmdline = (pid_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            status = (pid_dir / "status").read_text()
+        except OSError:
+            return
+        if "python" not in cmdline:
+            return
+        if "pulumi.dynamic" in cmdline:
+            kind = "provider"
+        elif "langhost" in cmdline or "pulumi-language-python" in cmdline and "exec" not in cmdline:
+            return  # the language host itself, not the program
+        else:
+            kind = "program"
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                kib = int(line.split()[1])
+                pid = int(pid_dir.name)
+                self.peaks[kind][pid] = max(self.peaks[kind].get(pid, 0), kib)
+
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for kind, per_pid in self.peaks.items():
+            values = list(per_pid.values())
+            out[kind] = {
+                "processes": len(values),
+                "peak_rss_mib_max": round(max(values, default=0) / 1024, 1),
+                "peak_rss_mib_sum": round(sum(values) / 1024, 1),
+            }
+        return out
+
+
+@dataclass
+class Project:
+    """A Pulumi project directory with one stack on a private file backend."""
+
+    path: Path
+    env: dict[str, str]
+    parallel: int
+    log: list[str] = field(default_factory=list)
+
+    def pulumi(self, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
+        start = time.perf_counter()
+        proc = subprocess.run(  # noqa: S603 - fixed argv
+            ["pulumi", *args, "--non-interactive"],  # noqa: S607 - the CLI put first on PATH
+            cwd=self.path,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f"pulumi {' '.join(args)} exited {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+            )
+        return elapsed, proc
+
+    def operation(self, op: str) -> float:
+        par = ("--parallel", str(self.parallel))
+        if op in ("up", "update"):
+            return self.pulumi("up", "--yes", "--skip-preview", *par)[0]
+        if op == "preview":
+            return self.pulumi("preview", "--expect-no-changes", *par)[0]
+        return self.pulumi("refresh", "--yes", "--skip-preview", *par)[0]
+
+
+def _write_depth(instance: Path) -> int:
+    """Longest chain of dependent creates on one node (a resource waits for the ones it references)."""
+    resolved = load_instance(instance)
+    conv_of = {conv.yaml_section: conv for conv in REGISTRY}
+    depth = 0
+    for node in resolved.nodes.values():
+        level: dict[tuple[str, str], int] = {}
+        for conv in REGISTRY:  # registry order is dependency order
+            for obj in node.sections.get(conv.yaml_section, []):
+                best = 0
+                for ref in conv.references:
+                    if ref.target in LOOKUPS or ref.target not in conv_of:
+                        continue
+                    for name in _names(obj, ref.path):
+                        best = max(best, level.get((ref.target, name), 0))
+                level[(conv.yaml_section, str(obj[conv.name_key]))] = best + 1
+        depth = max(depth, *level.values(), 0)
+    return depth
+
+
+def _names(obj: Any, path: str) -> list[str]:
+    from cac_director.pulumi_provider._paths import names_at
+
+    return [n for n in names_at(obj, path) if isinstance(n, str)]
+
+
+def _change_ten_percent(instance: Path, per_node: int) -> None:
+    """Edit the instance so that about 10% of every data node's resources change (repos and devices)."""
+    doc = yaml.safe_load(instance.read_text())
+    spec = doc["spec"]
+    wanted = max(1, per_node // 10)
+    repos = [r for r in spec["repos"] if r["name"].startswith("r-")]
+    devices = spec["devices"]
+    for repo in repos[: (wanted + 1) // 2]:
+        repo["hiddenrepopath"][0]["retention"] = int(repo["hiddenrepopath"][0]["retention"]) + 1
+    for device in devices[: wanted // 2]:
+        device["availability"] = "Critical" if device["availability"] != "Critical" else "Minimal"
+    instance.write_text(yaml.safe_dump(doc, sort_keys=False, width=200))
+
+
+def _request_summary(counts: dict[str, int]) -> dict[str, int]:
+    summary = {"total": 0, "get_list": 0, "get_one": 0, "order_polls": 0, "writes": 0, "fetch": 0}
+    for key, count in counts.items():
+        method, _, path = key.partition(" ")
+        summary["total"] += count
+        if path.startswith("/monitorapi") and "/orders/" in path:
+            summary["order_polls"] += count
+        elif method == "GET":
+            summary["get_one" if path.endswith("{id}") else "get_list"] += count
+        elif path.endswith("/fetch"):
+            summary["fetch"] += count
+        elif method in ("POST", "PUT", "DELETE"):
+            summary["writes"] += count
+    return summary
+
+
+# -- the runs ------------------------------------------------------------------------------------------
+
+
+def measure_real(work: Path, size: int, delay: float, parallel: int, pulumi_bin: Path) -> dict[str, Any]:
+    nodes, per_node = _shape(size)
+    tree = work / "project" / "tree"
+    instance = generate_mssp_tree(tree, customers=1, nodes_per_customer=nodes, resources_per_node=per_node)[0]
+    resolved = load_instance(instance)
+    resources = sum(len(items) for node in resolved.nodes.values() for items in node.sections.values())
+    depth = _write_depth(instance)
+    project = work / "project"
+    shutil.copy(REPO / "__main__.py", project)
+    settings = (REPO / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {REPO / '.venv'}")
+    (project / "Pulumi.yaml").write_text(settings)
+    cfg = EmulatorConfig.from_fleet_files([instance.parent.parent / "fleet.yaml"], token=TOKEN, order_delay=delay)
+    result: dict[str, Any] = {"resources": resources, "nodes": len(resolved.nodes), "write_depth": depth, "ops": {}}
+    with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
+        proj = Project(project, _env(work / "home-real", pulumi_bin), parallel)
+        proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
+        proj.pulumi("config", "set", "cac-director:instance", str(instance))
+        proj.pulumi("config", "set", "cac-director:directorUrl", emu.url)
+        proj.pulumi("config", "set", "--secret", "cac-director:token", TOKEN)
+        with MemorySampler(project) as sampler:
+            for op in OPERATIONS:
+                if op == "update":
+                    _change_ten_percent(instance, per_node)
+                emu.reset_request_log()
+                elapsed = proj.operation(op)
+                counts = emu.request_counts()
+                result["ops"][op] = {"seconds": round(elapsed, 2), "requests": _request_summary(counts)}
+        result["memory"] = sampler.summary()
+        state = json.loads(proj.pulumi("stack", "export")[1].stdout)
+        result["state_bytes"] = len(json.dumps(state))
+    return result
+
+
+def measure_trivial(
+    work: Path, nodes: int, per_node: int, changed: int, pulumi_bin: Path, parallel: int
+) -> dict[str, float]:
+    project = work / "trivial"
+    shutil.copytree(TRIVIAL, project, ignore=shutil.ignore_patterns("__pycache__"))
+    (project / "Pulumi.yaml").write_text(
+        f"name: bench-trivial\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n"
+    )
+    proj = Project(project, _env(work / "home-trivial", pulumi_bin), parallel)
+    proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
+    proj.pulumi("config", "set", "bench:nodes", str(nodes))
+    proj.pulumi("config", "set", "bench:perNode", str(per_node))
+    times: dict[str, float] = {}
+    for op in OPERATIONS:
+        if op == "update":
+            proj.pulumi("config", "set", "bench:changed", str(max(1, per_node // 10)))
+        times[op] = round(proj.operation(op), 2)
+    return times
+
+
+def lower_bound(op: dict[str, Any], depth: int, delay: float, parallel: int, engine: float) -> float:
+    writes = op["requests"]["writes"]
+    director = max(writes * delay / parallel, (depth if writes else 0) * delay)
+    return round(director + engine, 2)
+
+
+def run(sizes: list[int], delays: list[float], parallel: int, pulumi_bin: Path) -> dict[str, Any]:
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "parallel": parallel,
+        "runs": [],
+    }
+    for size in sizes:
+        trivial: dict[str, float] | None = None
+        for delay in delays:
+            with tempfile.TemporaryDirectory(prefix="cac-bench-") as tmp:
+                work = Path(tmp)
+                (work / "project").mkdir()
+                real = measure_real(work, size, delay, parallel, pulumi_bin)
+                if trivial is None:
+                    nodes = real["nodes"]
+                    trivial = measure_trivial(work, nodes, -(-real["resources"] // nodes), 0, pulumi_bin, parallel)
+            for op_name, op in real["ops"].items():
+                engine = trivial[op_name]
+                op["engine_seconds"] = engine
+                op["lower_bound"] = lower_bound(op, real["write_depth"], delay, parallel, engine)
+                op["ratio"] = round(op["seconds"] / op["lower_bound"], 2) if op["lower_bound"] else None
+            results["runs"].append({"size": size, "order_delay": delay, **real})
+            _print_run(results["runs"][-1])
+    return results
+
+
+def _print_run(run: dict[str, Any]) -> None:
+    print(
+        f"\n== {run['resources']} resources on {run['nodes']} nodes, order latency {run['order_delay'] * 1000:.0f} ms "
+        f"(write depth {run['write_depth']}, state {run['state_bytes'] / 1e6:.1f} MB)"
+    )
+    print(
+        f"{'op':8} {'measured':>9} {'bound':>7} {'ratio':>6} {'engine':>7} {'requests':>9} {'writes':>7} "
+        f"{'lists':>6} {'gets':>5} {'polls':>6}"
+    )
+    for name, op in run["ops"].items():
+        req = op["requests"]
+        print(
+            f"{name:8} {op['seconds']:>8.2f}s {op['lower_bound']:>6.2f}s {op['ratio'] or 0:>6.2f} "
+            f"{op['engine_seconds']:>6.2f}s {req['total']:>9} {req['writes']:>7} {req['get_list']:>6} "
+            f"{req['get_one']:>5} {req['order_polls']:>6}"
+        )
+    mem = run["memory"]
+    print(
+        f"peak RSS: program {mem['program']['peak_rss_mib_max']} MiB; providers {mem['provider']['processes']} "
+        f"process(es), largest {mem['provider']['peak_rss_mib_max']} MiB, together {mem['provider']['peak_rss_mib_sum']} MiB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,500,2000")
+    parser.add_argument("--delays", default="0,0.2", help="order latencies in seconds")
+    parser.add_argument("--parallel", type=int, default=32, help="pulumi --parallel")
+    parser.add_argument(
+        "--pulumi-bin", type=Path, default=Path(os.environ.get("CAC_DIRECTOR_PULUMI_BIN", DEFAULT_PULUMI_BIN))
+    )
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "pulumi_bench.json")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    delays = [float(d) for d in args.delays.split(",")]
+    results = run(sizes, delays, args.parallel, args.pulumi_bin)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
