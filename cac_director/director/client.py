@@ -104,13 +104,17 @@ class DirectorClient:
     def wait_order(self, message: str, *, action: str, resource_type: str = "", name: str = "") -> dict[str, Any]:
         """Poll an order until it is terminal; its ``response`` on success, ``OrderFailed``/``OrderTimeout`` else."""
         path = "/" + monitor_path(message)
-        deadline = time.monotonic() + self.settings.order_deadline
+        submitted = time.monotonic()
+        deadline = submitted + self.settings.order_deadline
         intervals = poll_intervals(self.settings.poll_initial, self.settings.poll_max)
+        pace = self.session.order_pace
+        time.sleep(pace.first_wait(self.settings.poll_max))
         while True:
             payload = self.session.request(
                 "GET", path, idempotent=True, what=self._what(f"{action}: polling order")
             ).body
             if is_terminal(payload):
+                pace.observed(time.monotonic() - submitted)
                 break
             wait = next(intervals)
             if time.monotonic() + wait > deadline:
@@ -341,6 +345,11 @@ class DirectorClient:
         return table
 
     def _load_managed(self, conv: ResourceConventions) -> dict[str, str]:
+        if conv.listing == "col_apps":
+            # A collector is named by its device (the YAML name key), but read objects only carry device_id.
+            devices = _as_list(self._get("Devices", f"listing Devices for {conv.api_resource}"))
+            names = {object_id(d): str(d.get("name")) for d in devices if isinstance(d, dict)}
+            return {names[obj["device_id"]]: obj["id"] for obj in self.list(conv) if obj["device_id"] in names}
         return {self._name_of(conv, obj): obj["id"] for obj in self.list(conv)}
 
     def lookup(self, target: str | Lookup | ResourceConventions, name: str) -> str:
