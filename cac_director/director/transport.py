@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from cac_director.director.orders import OrderPace
 from cac_director.director.retry import AMBIGUOUS_ERRORS, RETRY_STATUSES, UNSENT_ERRORS, retry_wait
 from cac_director.director.settings import ClientSettings, Secret
 from cac_director.errors import (
@@ -80,6 +81,7 @@ class Session:
         self._refresh_secret: Secret | None = settings.refresh_secret
         self._token_lock = threading.Lock()
         self._gate = threading.BoundedSemaphore(max(1, settings.max_concurrency))
+        self.order_pace = OrderPace()
         self._rng = random.Random()  # noqa: S311 (jitter, not cryptography)
         verify: bool | ssl.SSLContext = settings.verify
         if settings.verify and settings.ca_bundle:

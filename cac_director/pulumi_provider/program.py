@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,10 @@ from cac_director.pulumi_provider._paths import map_path, names_at
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 
 CONFIG_NAMESPACE = "cac-director"
+DEFAULT_PROVIDER_PROCESSES = 16
+# Stack config keys the providers' ``configure()`` reads (``_settings.ProviderSettings.from_config``).
+PROVIDER_SETTINGS_KEYS = ("token", "refreshSecret", "caBundle", "insecureSkipVerify", "orderTimeout", "requestTimeout")
+PROVIDER_SECRET_KEYS = frozenset({"token", "refreshSecret"})
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,28 @@ class ProgramOptions:
     director_url: str = ""
     adopt_existing: bool = False
     protect: bool = False
+    provider_processes: int = DEFAULT_PROVIDER_PROCESSES
+    provider_settings: Mapping[str, Any] | None = None
+    """``cac-director:<key>`` -> value for the explicit providers; None registers none (default provider)."""
+
+
+def _node_providers(node_names: list[str], options: ProgramOptions) -> dict[str, pulumi.ProviderResource | None]:
+    """One explicit dynamic provider per node, at most ``provider_processes`` of them (nodes share round-robin).
+
+    Every provider instance is its own ``python -m pulumi.dynamic`` process, and each process serves at
+    most 4 operations at once (pulumi-dynamic-providers.md §6), so one default provider caps a whole stack
+    at 4 Director orders in flight. A node never spans two providers: its lookups and refresh listings stay
+    in one process's cache. Moving a resource to another provider instance of the same package (other node
+    order, other ``providerProcesses``) is a no-op for the engine (docs/performance.md).
+    """
+    if options.provider_settings is None or options.provider_processes < 1:
+        return dict.fromkeys(node_names)
+    count = min(options.provider_processes, len(node_names))
+    providers = [
+        pulumi.ProviderResource("pulumi-python", f"cac-director-{index:02d}", dict(options.provider_settings))
+        for index in range(count)
+    ]
+    return {name: providers[index % count] for index, name in enumerate(node_names)}
 
 
 class _Graph:
@@ -75,6 +102,7 @@ def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, A
     name_key_of = {conv.yaml_section: conv.name_key for conv in REGISTRY}
     graph = _Graph()
     summary: dict[str, Any] = {}
+    providers = _node_providers([node.name for node in resolved.nodes.values()], options)
     for node in resolved.nodes.values():
         target = {"url": url, "pool": resolved.fleet.pool_uuid, "node": node.logpoint_id, "node_name": node.name}
         counts: dict[str, int] = {}
@@ -95,7 +123,9 @@ def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, A
                 resource = RESOURCE_CLASSES[conv.type_name](
                     f"{node.name}/{name}",
                     props,
-                    pulumi.ResourceOptions(depends_on=depends or None, protect=options.protect),
+                    pulumi.ResourceOptions(
+                        depends_on=depends or None, protect=options.protect, provider=providers[node.name]
+                    ),
                 )
                 graph.add(node.name, conv.yaml_section, name, resource)
                 counts[conv.yaml_section] = counts.get(conv.yaml_section, 0) + 1
@@ -109,6 +139,17 @@ def _instance_path(configured: str) -> Path:
         return path
     # Relative to the project directory (where Pulumi.yaml is), which is the program's working directory.
     return Path(os.getcwd()) / path
+
+
+def _provider_settings(config: pulumi.Config) -> dict[str, Any]:
+    """What an explicit provider's ``configure()`` receives: the same ``cac-director:*`` keys the default
+    provider would get from the stack config, secrets kept as secret outputs (encrypted in state)."""
+    settings: dict[str, Any] = {}
+    for key in PROVIDER_SETTINGS_KEYS:
+        value = config.get_secret(key) if key in PROVIDER_SECRET_KEYS else config.get(key)
+        if value is not None:
+            settings[f"{CONFIG_NAMESPACE}:{key}"] = value
+    return settings
 
 
 def run() -> None:
@@ -133,10 +174,13 @@ def run() -> None:
         raise pulumi.RunError(str(exc)) from None
     for warning in resolved.warnings:
         pulumi.log.warn(warning.render())
+    processes = config.get_int("providerProcesses")
     options = ProgramOptions(
         director_url=config.get("directorUrl") or "",
         adopt_existing=config.get_bool("adoptExisting") or False,
         protect=config.get_bool("protect") or False,
+        provider_processes=DEFAULT_PROVIDER_PROCESSES if processes is None else processes,
+        provider_settings=_provider_settings(config),
     )
     summary = register(resolved, options)
     pulumi.export("instance", resolved.name)
