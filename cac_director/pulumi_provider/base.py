@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
@@ -42,6 +43,8 @@ from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
 
 META_KEYS = ("target", "adopt", "ref_ids")
+_RECOVERY_SETTLE_SECONDS = 5.0
+_RECOVERY_POLL_SECONDS = 0.5
 PROVIDER_KEY = "__provider"
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -250,7 +253,35 @@ class DirectorProvider(ResourceProvider):
             if client.lookup_table(conv, refresh=True).get(name):
                 raise DirectorError(self._exists_message(client, name)) from None
             raise
+        except DirectorError as exc:
+            # The Director may have applied the create before it stopped answering. A create that fails
+            # is not recorded in state, so an object left behind would be orphaned: find it and report success.
+            found = self._recover_create(client, name)
+            if found is None:
+                raise DirectorError(
+                    f"{exc} (the object was not found on the node afterwards, so nothing was left behind)"
+                ) from None
+            obj_id, live = found
         return CreateResult(obj_id, self._outs(props, live, resolver))
+
+    def _recover_create(self, client: DirectorClient, name: str) -> tuple[str, dict[str, Any]] | None:
+        """Look for ``name`` until the Director answers (bounded by the order timeout); None if it is absent."""
+        conv = self.conventions
+        deadline = time.monotonic() + self._settings.order_timeout
+        absent_since: float | None = None
+        while True:
+            try:
+                obj_id = client.lookup_table(conv, refresh=True).get(name)
+                if obj_id:
+                    return obj_id, client.get(conv, obj_id)
+                # An order accepted just before the failure may still complete: give it a short while.
+                absent_since = absent_since or time.monotonic()
+                if time.monotonic() - absent_since > _RECOVERY_SETTLE_SECONDS:
+                    return None
+            except DirectorError:
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(_RECOVERY_POLL_SECONDS)
 
     def _exists_message(self, client: DirectorClient, name: str) -> str:
         conv = self.conventions

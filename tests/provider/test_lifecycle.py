@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -198,3 +200,31 @@ def test_adopting_an_object_that_already_matches_writes_nothing(fresh, target, m
     adopted = repo.create(repo.check({}, {**_props(model, target), "adopt": True}).inputs)
     assert adopted.id
     assert not [call for call in fresh.request_counts() if call.split()[0] in {"POST", "PUT", "DELETE"}]
+
+
+@pytest.mark.slow
+def test_create_applied_before_the_director_stopped_answering_is_recorded(fresh, target, make_provider) -> None:
+    """The POST is accepted, then every request fails for longer than the client retries: the provider must
+    still find and return the object, or it would be orphaned (a failed create is not recorded in state)."""
+    fresh.set_runtime_config(order_delay=0.5)
+    repo = make_provider(PROVIDERS["Repo"])
+    props = repo.check({}, _props(CASES["repos"][1], target)).inputs
+
+    def outage() -> None:
+        deadline = time.monotonic() + 10
+        while "POST /configapi/{pool}/{node}/Repos" not in fresh.request_counts() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        fresh.set_faults(error_rate=1.0, error_status=503)
+        time.sleep(8)
+        fresh.clear_faults()
+
+    thread = threading.Thread(target=outage)
+    thread.start()
+    try:
+        created = repo.create(props)
+    finally:
+        thread.join()
+        fresh.set_runtime_config(order_delay=0.0)
+    stored = [o for o in fresh.objects(target["pool"], target["node"], "Repos") if o["name"] == "repo-secu"]
+    assert [o["id"] for o in stored] == [created.id]
+    assert repo.diff(created.id, created.outs, props).changes is False
