@@ -29,7 +29,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,12 @@ from cac_director.config import load_instance
 from cac_director.config.synthetic import generate_mssp_tree
 from cac_director.conventions import LOOKUPS, REGISTRY
 from cac_director.emulator import Emulator, EmulatorConfig
+from cac_director.pulumi_provider._paths import names_at
 
 REPO = Path(__file__).resolve().parent.parent
 TRIVIAL = Path(__file__).resolve().parent / "trivial_project"
 DEFAULT_PULUMI_BIN = Path.home() / ".cache/cac-director/pulumi/v3.274.1/bin"
-TOKEN = "bench-director-token-5be1c0"  # noqa: S105 - a throw-away emulator token
+TOKEN = "bench-director-token-5be1c0"
 OPERATIONS = ("up", "preview", "refresh", "update")
 
 
@@ -111,7 +112,7 @@ class MemorySampler:
             return
         if "pulumi.dynamic" in cmdline:
             kind = "provider"
-        elif "langhost" in cmdline or "pulumi-language-python" in cmdline and "exec" not in cmdline:
+        elif "langhost" in cmdline or ("pulumi-language-python" in cmdline and "exec" not in cmdline):
             return  # the language host itself, not the program
         else:
             kind = "program"
@@ -144,8 +145,8 @@ class Project:
 
     def pulumi(self, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
         start = time.perf_counter()
-        proc = subprocess.run(  # noqa: S603 - fixed argv
-            ["pulumi", *args, "--non-interactive"],  # noqa: S607 - the CLI put first on PATH
+        proc = subprocess.run(
+            ["pulumi", *args, "--non-interactive"],
             cwd=self.path,
             env=self.env,
             capture_output=True,
@@ -189,8 +190,6 @@ def _write_depth(instance: Path) -> int:
 
 
 def _names(obj: Any, path: str) -> list[str]:
-    from cac_director.pulumi_provider._paths import names_at
-
     return [n for n in names_at(obj, path) if isinstance(n, str)]
 
 
@@ -206,6 +205,12 @@ def _change_ten_percent(instance: Path, per_node: int) -> None:
     for device in devices[: wanted // 2]:
         device["availability"] = "Critical" if device["availability"] != "Critical" else "Minimal"
     instance.write_text(yaml.safe_dump(doc, sort_keys=False, width=200))
+
+
+def _lists_per_type_per_node(counts: dict[str, int], nodes: int) -> float:
+    """The most list calls any one list endpoint received, per node (refresh target: at most 1)."""
+    lists = [count for key, count in counts.items() if key.startswith("GET /configapi/") and not key.endswith("{id}")]
+    return round(max(lists, default=0) / nodes, 2)
 
 
 def _request_summary(counts: dict[str, int]) -> dict[str, int]:
@@ -227,7 +232,14 @@ def _request_summary(counts: dict[str, int]) -> dict[str, int]:
 # -- the runs ------------------------------------------------------------------------------------------
 
 
-def measure_real(work: Path, size: int, delay: float, parallel: int, pulumi_bin: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BenchOptions:
+    parallel: int
+    pulumi_bin: Path
+    provider_processes: int | None  # None: the program's default
+
+
+def measure_real(work: Path, size: int, delay: float, opts: BenchOptions) -> dict[str, Any]:
     nodes, per_node = _shape(size)
     tree = work / "project" / "tree"
     instance = generate_mssp_tree(tree, customers=1, nodes_per_customer=nodes, resources_per_node=per_node)[0]
@@ -241,34 +253,40 @@ def measure_real(work: Path, size: int, delay: float, parallel: int, pulumi_bin:
     cfg = EmulatorConfig.from_fleet_files([instance.parent.parent / "fleet.yaml"], token=TOKEN, order_delay=delay)
     result: dict[str, Any] = {"resources": resources, "nodes": len(resolved.nodes), "write_depth": depth, "ops": {}}
     with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
-        proj = Project(project, _env(work / "home-real", pulumi_bin), parallel)
+        proj = Project(project, _env(work / "home-real", opts.pulumi_bin), opts.parallel)
         proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
         proj.pulumi("config", "set", "cac-director:instance", str(instance))
         proj.pulumi("config", "set", "cac-director:directorUrl", emu.url)
         proj.pulumi("config", "set", "--secret", "cac-director:token", TOKEN)
-        with MemorySampler(project) as sampler:
-            for op in OPERATIONS:
-                if op == "update":
-                    _change_ten_percent(instance, per_node)
-                emu.reset_request_log()
+        if opts.provider_processes is not None:
+            proj.pulumi("config", "set", "cac-director:providerProcesses", str(opts.provider_processes))
+        for op in OPERATIONS:
+            if op == "update":
+                _change_ten_percent(instance, per_node)
+            emu.reset_request_log()
+            with MemorySampler(project) as sampler:
                 elapsed = proj.operation(op)
-                counts = emu.request_counts()
-                result["ops"][op] = {"seconds": round(elapsed, 2), "requests": _request_summary(counts)}
-        result["memory"] = sampler.summary()
+            counts = emu.request_counts()
+            result["ops"][op] = {
+                "seconds": round(elapsed, 2),
+                "requests": _request_summary(counts),
+                "lists_per_type_per_node": _lists_per_type_per_node(counts, len(resolved.nodes)),
+                "memory": sampler.summary(),
+            }
         state = json.loads(proj.pulumi("stack", "export")[1].stdout)
         result["state_bytes"] = len(json.dumps(state))
     return result
 
 
-def measure_trivial(
-    work: Path, nodes: int, per_node: int, changed: int, pulumi_bin: Path, parallel: int
-) -> dict[str, float]:
+def measure_trivial(work: Path, nodes: int, per_node: int, opts: BenchOptions) -> dict[str, float]:
     project = work / "trivial"
     shutil.copytree(TRIVIAL, project, ignore=shutil.ignore_patterns("__pycache__"))
     (project / "Pulumi.yaml").write_text(
         f"name: bench-trivial\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n"
     )
-    proj = Project(project, _env(work / "home-trivial", pulumi_bin), parallel)
+    proj = Project(project, _env(work / "home-trivial", opts.pulumi_bin), opts.parallel)
+    if opts.provider_processes == 0:
+        proj.pulumi("config", "set", "bench:providers", "default")
     proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
     proj.pulumi("config", "set", "bench:nodes", str(nodes))
     proj.pulumi("config", "set", "bench:perNode", str(per_node))
@@ -286,10 +304,11 @@ def lower_bound(op: dict[str, Any], depth: int, delay: float, parallel: int, eng
     return round(director + engine, 2)
 
 
-def run(sizes: list[int], delays: list[float], parallel: int, pulumi_bin: Path) -> dict[str, Any]:
+def run(sizes: list[int], delays: list[float], opts: BenchOptions) -> dict[str, Any]:
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "parallel": parallel,
+        "parallel": opts.parallel,
+        "provider_processes": opts.provider_processes,
         "runs": [],
     }
     for size in sizes:
@@ -298,14 +317,14 @@ def run(sizes: list[int], delays: list[float], parallel: int, pulumi_bin: Path) 
             with tempfile.TemporaryDirectory(prefix="cac-bench-") as tmp:
                 work = Path(tmp)
                 (work / "project").mkdir()
-                real = measure_real(work, size, delay, parallel, pulumi_bin)
+                real = measure_real(work, size, delay, opts)
                 if trivial is None:
                     nodes = real["nodes"]
-                    trivial = measure_trivial(work, nodes, -(-real["resources"] // nodes), 0, pulumi_bin, parallel)
+                    trivial = measure_trivial(work, nodes, -(-real["resources"] // nodes), opts)
             for op_name, op in real["ops"].items():
                 engine = trivial[op_name]
                 op["engine_seconds"] = engine
-                op["lower_bound"] = lower_bound(op, real["write_depth"], delay, parallel, engine)
+                op["lower_bound"] = lower_bound(op, real["write_depth"], delay, opts.parallel, engine)
                 op["ratio"] = round(op["seconds"] / op["lower_bound"], 2) if op["lower_bound"] else None
             results["runs"].append({"size": size, "order_delay": delay, **real})
             _print_run(results["runs"][-1])
@@ -319,20 +338,18 @@ def _print_run(run: dict[str, Any]) -> None:
     )
     print(
         f"{'op':8} {'measured':>9} {'bound':>7} {'ratio':>6} {'engine':>7} {'requests':>9} {'writes':>7} "
-        f"{'lists':>6} {'gets':>5} {'polls':>6}"
+        f"{'lists':>6} {'gets':>5} {'polls':>6} {'lists/type/node':>15} {'program':>8} {'providers':>16}"
     )
     for name, op in run["ops"].items():
-        req = op["requests"]
+        req, mem = op["requests"], op["memory"]
         print(
             f"{name:8} {op['seconds']:>8.2f}s {op['lower_bound']:>6.2f}s {op['ratio'] or 0:>6.2f} "
             f"{op['engine_seconds']:>6.2f}s {req['total']:>9} {req['writes']:>7} {req['get_list']:>6} "
-            f"{req['get_one']:>5} {req['order_polls']:>6}"
+            f"{req['get_one']:>5} {req['order_polls']:>6} {op['lists_per_type_per_node']:>15} "
+            f"{mem['program']['peak_rss_mib_max']:>5.0f}MiB "
+            f"{mem['provider']['processes']:>2}x{mem['provider']['peak_rss_mib_max']:>3.0f}={mem['provider']['peak_rss_mib_sum']:>4.0f}MiB"
         )
-    mem = run["memory"]
-    print(
-        f"peak RSS: program {mem['program']['peak_rss_mib_max']} MiB; providers {mem['provider']['processes']} "
-        f"process(es), largest {mem['provider']['peak_rss_mib_max']} MiB, together {mem['provider']['peak_rss_mib_sum']} MiB"
-    )
+    print("(memory: peak RSS of the program; provider processes x largest = sum of their peaks)")
 
 
 def main() -> None:
@@ -343,11 +360,15 @@ def main() -> None:
     parser.add_argument(
         "--pulumi-bin", type=Path, default=Path(os.environ.get("CAC_DIRECTOR_PULUMI_BIN", DEFAULT_PULUMI_BIN))
     )
+    parser.add_argument(
+        "--provider-processes", type=int, default=None, help="cac-director:providerProcesses (0: default provider)"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "pulumi_bench.json")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     delays = [float(d) for d in args.delays.split(",")]
-    results = run(sizes, delays, args.parallel, args.pulumi_bin)
+    opts = BenchOptions(args.parallel, args.pulumi_bin, args.provider_processes)
+    results = run(sizes, delays, opts)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {args.out}")

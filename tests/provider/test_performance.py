@@ -1,0 +1,122 @@
+"""Performance behaviour that must not regress: request counts of refresh and order polling, provider layout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+from cac_director.director import ClientSettings, DirectorClient
+from cac_director.director.orders import OrderPace
+from cac_director.director.transport import close_all
+from cac_director.pulumi_provider import base
+from cac_director.pulumi_provider.providers import PROVIDERS
+from tests.provider.conftest import NODE, POOL, TOKEN
+
+
+def _repo(name: str, target: dict[str, str]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "hiddenrepopath": [{"path": "/data/hot/", "retention": 30}],
+        "target": target,
+        "adopt": False,
+        "ref_ids": {},
+    }
+
+
+def test_refresh_lists_each_type_once_per_node_instead_of_one_get_per_resource(fresh, target, make_provider) -> None:
+    provider = make_provider(PROVIDERS["Repo"])
+    created = [provider.create(provider.check({}, _repo(f"repo-{i:02d}", target)).inputs) for i in range(12)]
+    # A refresh is a new provider process: no caches from the apply.
+    DirectorClient.forget_all()
+    base._resolvers.clear()
+    base._read_cache.clear()
+    fresh.reset_request_log()
+
+    refresher = make_provider(PROVIDERS["Repo"])
+    for result in created:
+        assert refresher.read(result.id, result.outs).id == result.id
+
+    counts = fresh.request_counts()
+    assert counts.get("GET /configapi/{pool}/{node}/Repos") == 1
+    assert counts.get("GET /configapi/{pool}/{node}/Repos/{id}", 0) == 0
+
+
+def test_first_order_poll_waits_for_the_typical_order_duration() -> None:
+    pace = OrderPace()
+    assert pace.first_wait(2.0) == 0.0  # nothing seen yet: poll at once
+    for seconds in (0.21, 0.2, 0.5, 0.22, 0.19):
+        pace.observed(seconds)
+    assert 0.18 <= pace.first_wait(2.0) <= 0.2  # a little under the median (0.21), not pulled up by the 0.5
+    assert pace.first_wait(0.1) == 0.1  # never longer than the longest poll interval
+
+
+def test_orders_of_a_slow_director_are_polled_about_twice(emu) -> None:
+    emu.reset()
+    emu.set_runtime_config(order_delay=0.2)
+    try:
+        emu.reset_request_log()
+        DirectorClient.forget_all()
+        close_all()  # a new session: the pace learnt from earlier tests' instant orders is dropped
+        settings = ClientSettings(url=emu.url, token=TOKEN, pool_uuid=POOL)
+        client = DirectorClient.for_node(settings, NODE, "dn-01")
+        repos = PROVIDERS["Repo"].conventions
+        for i in range(8):
+            body = {"name": f"paced-{i}", "hiddenrepopath": [{"path": "/data/hot/", "retention": 7}]}
+            client.create(repos, body, name=f"paced-{i}")
+        polls = sum(n for key, n in emu.request_counts().items() if "/orders/" in key)
+        # A fixed 0.05 s x1.6 schedule needs 4 polls per 200 ms order; pacing needs ~2 after the first order.
+        assert polls <= 4 + 7 * 2.5, polls
+    finally:
+        emu.set_runtime_config(order_delay=0.0)
+        DirectorClient.forget_all()
+
+
+NODE_PROVIDERS_PROGRAM = textwrap.dedent(
+    """
+    import json, sys
+    import pulumi
+
+    class Mocks(pulumi.runtime.Mocks):
+        def new_resource(self, args):
+            return [args.name + "-id", args.inputs]
+
+        def call(self, args):
+            return {}
+
+    pulumi.runtime.set_mocks(Mocks(), preview=False)
+    from cac_director.pulumi_provider.program import ProgramOptions, _node_providers
+
+    nodes = [f"dn-{i:02d}" for i in range(int(sys.argv[1]))]
+    options = ProgramOptions(provider_processes=int(sys.argv[2]), provider_settings={"cac-director:orderTimeout": "9"})
+    chosen = _node_providers(nodes, options)
+    print(json.dumps({node: (p._name if p is not None else None) for node, p in chosen.items()}))
+    """
+)
+
+
+def _layout(nodes: int, processes: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", NODE_PROVIDERS_PROGRAM, str(nodes), str(processes)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_each_node_gets_one_provider_process_up_to_the_cap() -> None:
+    layout = _layout(5, 3)
+    # A node never spans providers (its lookups and refresh listings stay in one process).
+    assert layout == {
+        "dn-00": "cac-director-00",
+        "dn-01": "cac-director-01",
+        "dn-02": "cac-director-02",
+        "dn-03": "cac-director-00",
+        "dn-04": "cac-director-01",
+    }
+    assert set(_layout(2, 16).values()) == {"cac-director-00", "cac-director-01"}
+    assert set(_layout(3, 0).values()) == {None}  # 0: the default provider, as before
