@@ -239,12 +239,44 @@ class BenchOptions:
     provider_processes: int | None  # None: the program's default
 
 
-def measure_real(work: Path, size: int, delay: float, opts: BenchOptions) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Tree:
+    instance: Path
+    per_node: int
+    resources: int
+    nodes: int
+
+
+def _tree(work: Path, size: int) -> Tree:
     nodes, per_node = _shape(size)
-    tree = work / "project" / "tree"
-    instance = generate_mssp_tree(tree, customers=1, nodes_per_customer=nodes, resources_per_node=per_node)[0]
+    instance = generate_mssp_tree(
+        work / "project" / "tree", customers=1, nodes_per_customer=nodes, resources_per_node=per_node
+    )[0]
     resolved = load_instance(instance)
     resources = sum(len(items) for node in resolved.nodes.values() for items in node.sections.values())
+    return Tree(instance, per_node, resources, len(resolved.nodes))
+
+
+def _state_summary(proj: Project, resources: int) -> dict[str, Any]:
+    """Size of the checkpoint each step rewrites, per resource and for its largest parts."""
+    state = json.loads(proj.pulumi("stack", "export")[1].stdout)
+    items = [r for r in state["deployment"].get("resources", []) if r.get("type", "").startswith("pulumi-python:")]
+    parts: dict[str, int] = {}
+    for res in items:
+        for key, value in res.items():
+            parts[key] = parts.get(key, 0) + len(json.dumps(value))
+    count = max(1, len(items))
+    return {
+        "state_bytes": len(json.dumps(state)),
+        "state_bytes_per_resource": round(len(json.dumps(state)) / max(1, resources)),
+        "resource_bytes_by_field": {k: round(v / count) for k, v in sorted(parts.items(), key=lambda kv: -kv[1])},
+    }
+
+
+def measure_real(work: Path, size: int, delay: float, opts: BenchOptions) -> dict[str, Any]:
+    tree = _tree(work, size)
+    instance, per_node, resources = tree.instance, tree.per_node, tree.resources
+    resolved = load_instance(instance)
     depth = _write_depth(instance)
     project = work / "project"
     shutil.copy(REPO / "__main__.py", project)
@@ -273,12 +305,11 @@ def measure_real(work: Path, size: int, delay: float, opts: BenchOptions) -> dic
                 "lists_per_type_per_node": _lists_per_type_per_node(counts, len(resolved.nodes)),
                 "memory": sampler.summary(),
             }
-        state = json.loads(proj.pulumi("stack", "export")[1].stdout)
-        result["state_bytes"] = len(json.dumps(state))
+        result.update(_state_summary(proj, resources))
     return result
 
 
-def measure_trivial(work: Path, nodes: int, per_node: int, opts: BenchOptions) -> dict[str, float]:
+def measure_trivial(work: Path, nodes: int, per_node: int, opts: BenchOptions) -> dict[str, Any]:
     project = work / "trivial"
     shutil.copytree(TRIVIAL, project, ignore=shutil.ignore_patterns("__pycache__"))
     (project / "Pulumi.yaml").write_text(
@@ -295,7 +326,8 @@ def measure_trivial(work: Path, nodes: int, per_node: int, opts: BenchOptions) -
         if op == "update":
             proj.pulumi("config", "set", "bench:changed", str(max(1, per_node // 10)))
         times[op] = round(proj.operation(op), 2)
-    return times
+        print(f"  trivial {op}: {times[op]:.2f}s", flush=True)
+    return {"seconds": times, "resources": nodes * per_node, **_state_summary(proj, nodes * per_node)}
 
 
 def lower_bound(op: dict[str, Any], depth: int, delay: float, parallel: int, engine: float) -> float:
@@ -304,37 +336,60 @@ def lower_bound(op: dict[str, Any], depth: int, delay: float, parallel: int, eng
     return round(director + engine, 2)
 
 
-def run(sizes: list[int], delays: list[float], opts: BenchOptions) -> dict[str, Any]:
+def run_trivial(work: Path, size: int, opts: BenchOptions) -> dict[str, Any]:
+    """The engine-time half: the trivial program at the size and node layout of the real tree."""
+    tree = _tree(work, size)
+    return measure_trivial(work, tree.nodes, -(-tree.resources // tree.nodes), opts)
+
+
+def run(
+    sizes: list[int], delays: list[float], opts: BenchOptions, engine: dict[int, dict[str, Any]], trivial_only: bool
+) -> dict[str, Any]:
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "parallel": opts.parallel,
         "provider_processes": opts.provider_processes,
         "runs": [],
+        "trivial": {},
     }
     for size in sizes:
-        trivial: dict[str, float] | None = None
+        trivial = engine.get(size)
+        if trivial is None:
+            with tempfile.TemporaryDirectory(prefix="cac-bench-") as tmp:
+                (Path(tmp) / "project").mkdir()
+                trivial = run_trivial(Path(tmp), size, opts)
+        results["trivial"][str(size)] = trivial
+        if trivial_only:
+            continue
         for delay in delays:
             with tempfile.TemporaryDirectory(prefix="cac-bench-") as tmp:
                 work = Path(tmp)
                 (work / "project").mkdir()
                 real = measure_real(work, size, delay, opts)
-                if trivial is None:
-                    nodes = real["nodes"]
-                    trivial = measure_trivial(work, nodes, -(-real["resources"] // nodes), opts)
             for op_name, op in real["ops"].items():
-                engine = trivial[op_name]
-                op["engine_seconds"] = engine
-                op["lower_bound"] = lower_bound(op, real["write_depth"], delay, opts.parallel, engine)
+                engine_s = trivial["seconds"][op_name]
+                op["engine_seconds"] = engine_s
+                op["lower_bound"] = lower_bound(op, real["write_depth"], delay, opts.parallel, engine_s)
                 op["ratio"] = round(op["seconds"] / op["lower_bound"], 2) if op["lower_bound"] else None
             results["runs"].append({"size": size, "order_delay": delay, **real})
             _print_run(results["runs"][-1])
     return results
 
 
+def _engine_times(files: list[Path]) -> dict[int, dict[str, Any]]:
+    """Trivial-program results of earlier runs (``--engine-from``), by size."""
+    out: dict[int, dict[str, Any]] = {}
+    for path in files:
+        for size, trivial in json.loads(path.read_text()).get("trivial", {}).items():
+            out[int(size)] = trivial
+    return out
+
+
 def _print_run(run: dict[str, Any]) -> None:
     print(
         f"\n== {run['resources']} resources on {run['nodes']} nodes, order latency {run['order_delay'] * 1000:.0f} ms "
-        f"(write depth {run['write_depth']}, state {run['state_bytes'] / 1e6:.1f} MB)"
+        f"(write depth {run['write_depth']}, state {run['state_bytes'] / 1e6:.1f} MB, "
+        f"{run['state_bytes_per_resource']} B/resource)"
     )
     print(
         f"{'op':8} {'measured':>9} {'bound':>7} {'ratio':>6} {'engine':>7} {'requests':>9} {'writes':>7} "
@@ -363,12 +418,22 @@ def main() -> None:
     parser.add_argument(
         "--provider-processes", type=int, default=None, help="cac-director:providerProcesses (0: default provider)"
     )
+    parser.add_argument(
+        "--trivial-only", action="store_true", help="run only the trivial program (the engine-time half of the bound)"
+    )
+    parser.add_argument(
+        "--engine-from",
+        type=Path,
+        action="append",
+        default=[],
+        help="reuse the trivial-program times of an earlier results file instead of measuring them again",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "pulumi_bench.json")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     delays = [float(d) for d in args.delays.split(",")]
     opts = BenchOptions(args.parallel, args.pulumi_bin, args.provider_processes)
-    results = run(sizes, delays, opts)
+    results = run(sizes, delays, opts, _engine_times(args.engine_from), args.trivial_only)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {args.out}")
