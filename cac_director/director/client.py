@@ -18,6 +18,7 @@ from cac_director.director.orders import (
     poll_intervals,
 )
 from cac_director.director.settings import ClientSettings
+from cac_director.director.single_flight import SingleFlightCache
 from cac_director.director.transport import AmbiguousWrite, Session, session_for
 from cac_director.errors import DirectorError, NotFound, OrderFailed, OrderTimeout, ReferenceNotFound
 
@@ -58,8 +59,7 @@ class DirectorClient:
         self.node_id = node_id
         self.node_name = node_name or node_id
         self.base = f"/configapi/{pool_uuid}/{node_id}"
-        self._lookups: dict[str, dict[str, str]] = {}
-        self._lookup_lock = threading.Lock()
+        self._lookups: SingleFlightCache[dict[str, str]] = SingleFlightCache()
         self._remote_repos: list[str] | None = None
 
     @classmethod
@@ -327,13 +327,7 @@ class DirectorClient:
     # -- lookups -------------------------------------------------------------------------------------
 
     def _lookup_table(self, key: str, loader: Callable[[], dict[str, str]], refresh: bool) -> dict[str, str]:
-        with self._lookup_lock:
-            table = self._lookups.get(key)
-        if table is None or refresh:
-            table = loader()
-            with self._lookup_lock:
-                self._lookups[key] = table
-        return table
+        return self._lookups.get(key, loader, refresh=refresh)
 
     def _load_lookup(self, spec: Lookup) -> dict[str, str]:
         items = _as_list(self._get(spec.api_path, f"listing {spec.api_path}"))
@@ -393,16 +387,10 @@ class DirectorClient:
         return spec.lookup_name, lambda: self._load_lookup(spec), spec.api_path
 
     def _remember(self, conv: ResourceConventions, name: str, obj_id: str) -> None:
-        with self._lookup_lock:
-            table = self._lookups.get(conv.yaml_section)
-            if table is not None:
-                table[name] = obj_id
+        self._lookups.update(conv.yaml_section, lambda table: {**table, name: obj_id})
 
     def _forget(self, conv: ResourceConventions, name: str) -> None:
-        with self._lookup_lock:
-            table = self._lookups.get(conv.yaml_section)
-            if table is not None:
-                table.pop(name, None)
+        self._lookups.update(conv.yaml_section, lambda table: {k: v for k, v in table.items() if k != name})
 
     def remote_repos(self, *, refresh: bool = False) -> builtins.list[str]:
         """The ``ip:port/repo`` strings alert rules may name (``Repos/RemoteRepos/fetch``), cached per run."""

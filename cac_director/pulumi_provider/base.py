@@ -38,7 +38,15 @@ from pulumi.output import Unknown
 from cac_director.conventions import ResourceConventions
 from cac_director.director import DirectorClient, NodeResolver, mapping
 from cac_director.director.client import object_id
-from cac_director.errors import CacDirectorError, DirectorError, NotFound, OrderFailed
+from cac_director.director.single_flight import SingleFlightCache
+from cac_director.errors import (
+    AuthenticationFailed,
+    CacDirectorError,
+    DirectorError,
+    NotFound,
+    OrderFailed,
+    ValidationRefused,
+)
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
 
@@ -50,7 +58,7 @@ PROVIDER_KEY = "__provider"
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 _resolvers: dict[int, NodeResolver] = {}
-_read_cache: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
+_read_cache: SingleFlightCache[dict[str, dict[str, Any]]] = SingleFlightCache()
 _cache_lock = threading.Lock()
 
 
@@ -245,13 +253,17 @@ class DirectorProvider(ResourceProvider):
             return CreateResult(existing_id, self._outs(props, live, resolver))
         if existing_id:
             raise DirectorError(self._exists_message(client, name))
+        body = self._write_body(props, resolver)
         try:
-            obj_id, live = client.create(conv, self._write_body(props, resolver), name=name)
+            obj_id, live = client.create(conv, body, name=name)
         except OrderFailed:
             # A same-name object that appeared since the listing (another tool, a console user) is the
             # likeliest cause; say how to take it over rather than only relaying the Director's refusal.
             if client.lookup_table(conv, refresh=True).get(name):
                 raise DirectorError(self._exists_message(client, name)) from None
+            raise
+        except (AuthenticationFailed, ValidationRefused):
+            # Refused outright: nothing was applied.
             raise
         except DirectorError as exc:
             # The Director may have applied the create before it stopped answering. A create that fails
@@ -323,8 +335,7 @@ class DirectorProvider(ResourceProvider):
             return
         client, _ = self._connect(props)
         client.delete(self.conventions, id_, name=name)
-        with _cache_lock:
-            _read_cache.pop((id(client), self.conventions.type_name), None)
+        _read_cache.pop((id(client), self.conventions.type_name))
 
     @_clean_errors("reading")
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -344,13 +355,9 @@ class DirectorProvider(ResourceProvider):
     def _read_one(self, client: DirectorClient, id_: str) -> dict[str, Any] | None:
         """One list per type per node for a whole refresh, then answers from it; a miss is checked by id."""
         conv = self.conventions
-        key = (id(client), conv.type_name)
-        with _cache_lock:
-            table = _read_cache.get(key)
-        if table is None:
-            table = {object_id(obj): obj for obj in client.list(conv)}
-            with _cache_lock:
-                _read_cache[key] = table
+        table = _read_cache.get(
+            (id(client), conv.type_name), lambda: {object_id(obj): obj for obj in client.list(conv)}
+        )
         if id_ in table:
             return table[id_]
         try:

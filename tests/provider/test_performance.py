@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from cac_director.director import ClientSettings, DirectorClient
@@ -42,6 +43,25 @@ def test_refresh_lists_each_type_once_per_node_instead_of_one_get_per_resource(f
     counts = fresh.request_counts()
     assert counts.get("GET /configapi/{pool}/{node}/Repos") == 1
     assert counts.get("GET /configapi/{pool}/{node}/Repos/{id}", 0) == 0
+
+
+def test_concurrent_refresh_reads_still_list_once(fresh, target, make_provider) -> None:
+    """The provider process serves 4 reads at once; they must share one listing, not race to make four."""
+    provider = make_provider(PROVIDERS["Repo"])
+    created = [provider.create(provider.check({}, _repo(f"repo-{i:02d}", target)).inputs) for i in range(12)]
+    DirectorClient.forget_all()
+    base._resolvers.clear()
+    base._read_cache.clear()
+    fresh.reset_request_log()
+    fresh.set_faults(latency=0.05)  # keep the first listing in flight while the other reads arrive
+
+    refresher = make_provider(PROVIDERS["Repo"])
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = list(pool.map(lambda result: refresher.read(result.id, result.outs).id, created))
+    fresh.clear_faults()
+
+    assert ids == [result.id for result in created]
+    assert fresh.request_counts().get("GET /configapi/{pool}/{node}/Repos") == 1
 
 
 def test_first_order_poll_waits_for_the_typical_order_duration() -> None:

@@ -1,0 +1,67 @@
+"""Load a value once per key even when several threads miss the cache at the same moment.
+
+The provider process serves up to 4 operations at once; without this, a refresh whose first four reads of a
+type arrive together lists that collection four times instead of once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class SingleFlightCache(Generic[V]):
+    """A thread-safe cache whose loads run at most once at a time per key.
+
+    ``get(key, loader, refresh=True)`` reloads, unless another thread finished a load of that key while
+    this one waited for it: then that fresh value is used, so concurrent refreshes collapse into one.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, V] = {}
+        self._generations: dict[Hashable, int] = {}
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def peek(self, key: Hashable) -> V | None:
+        with self._guard:
+            return self._values.get(key)
+
+    def put(self, key: Hashable, value: V) -> None:
+        with self._guard:
+            self._values[key] = value
+
+    def update(self, key: Hashable, change: Callable[[V], V]) -> None:
+        """Replace a cached value by ``change(value)`` atomically (values are never mutated in place, so
+        readers iterating an older value are safe); nothing happens when the key is not cached."""
+        with self._guard:
+            if key in self._values:
+                self._values[key] = change(self._values[key])
+
+    def pop(self, key: Hashable) -> None:
+        with self._guard:
+            self._values.pop(key, None)
+
+    def clear(self) -> None:
+        with self._guard:
+            self._values.clear()
+
+    def get(self, key: Hashable, loader: Callable[[], V], *, refresh: bool = False) -> V:
+        with self._guard:
+            value = self._values.get(key)
+            generation = self._generations.get(key, 0)
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        if value is not None and not refresh:
+            return value
+        with key_lock:
+            with self._guard:
+                if self._generations.get(key, 0) != generation and key in self._values:
+                    return self._values[key]
+            value = loader()
+            with self._guard:
+                self._values[key] = value
+                self._generations[key] = self._generations.get(key, 0) + 1
+            return value
