@@ -46,6 +46,9 @@ def object_id(obj: dict[str, Any]) -> str:
     return ""
 
 
+DEVICES_SECTION = "devices"
+
+
 class DirectorClient:
     """Talks to one node (pool, LogPoint identifier) of one Director. Thread-safe."""
 
@@ -161,15 +164,21 @@ class DirectorClient:
     # -- reads ---------------------------------------------------------------------------------------
 
     def list(self, conv: ResourceConventions) -> list[dict[str, Any]]:
-        """Every live object of ``conv`` on this node, as wire read objects (``id`` always set)."""
+        """Every live object of ``conv`` on this node, as wire read objects (``id`` always set).
+
+        A listing is also the freshest name -> id table there is: it replaces the cached lookup table of
+        ``conv`` (and of devices, for collectors), so a refresh never lists a collection twice.
+        """
         action = f"listing {conv.api_resource}"
+        device_names: dict[str, str] = {}
         if conv.listing == "fetch":
             items = self._fetch_rows(conv.fetch_path, action)
         elif conv.listing == "col_apps":
             items = []
-            for device in _as_list(self._get("Devices", action)):
-                if not isinstance(device, dict):
-                    continue
+            devices = [d for d in _as_list(self._get("Devices", action)) if isinstance(d, dict)]
+            device_names = {object_id(d): str(d.get("name")) for d in devices}
+            self._lookups.put(DEVICES_SECTION, {name: device_id for device_id, name in device_names.items()})
+            for device in devices:
                 for app in device.get("col_apps") or []:
                     if isinstance(app, dict) and app.get("app") == conv.api_resource:
                         # The owning device is part of the collector's identity, so it is kept on the object.
@@ -182,6 +191,12 @@ class DirectorClient:
                 obj = dict(item)
                 obj["id"] = object_id(obj)
                 objects.append(obj)
+        if conv.listing == "col_apps":
+            # A collector is named by its device (the YAML name key); read objects only carry device_id.
+            table = {device_names[o["device_id"]]: o["id"] for o in objects if o["device_id"] in device_names}
+        else:
+            table = {self._name_of(conv, obj): obj["id"] for obj in objects}
+        self._lookups.put(conv.yaml_section, table)
         return objects
 
     def get(self, conv: ResourceConventions, obj_id: str) -> dict[str, Any]:
@@ -339,12 +354,8 @@ class DirectorClient:
         return table
 
     def _load_managed(self, conv: ResourceConventions) -> dict[str, str]:
-        if conv.listing == "col_apps":
-            # A collector is named by its device (the YAML name key), but read objects only carry device_id.
-            devices = _as_list(self._get("Devices", f"listing Devices for {conv.api_resource}"))
-            names = {object_id(d): str(d.get("name")) for d in devices if isinstance(d, dict)}
-            return {names[obj["device_id"]]: obj["id"] for obj in self.list(conv) if obj["device_id"] in names}
-        return {self._name_of(conv, obj): obj["id"] for obj in self.list(conv)}
+        self.list(conv)  # a listing refreshes the table as a side effect
+        return self._lookups.peek(conv.yaml_section) or {}
 
     def lookup(self, target: str | Lookup | ResourceConventions, name: str) -> str:
         """Name -> id on this node for a lookup (``"users"``, ...) or a managed type; cached, refreshed on a miss."""

@@ -139,6 +139,17 @@ def test_up_converges_refresh_repairs_and_destroy_cleans_up(deployment: Deployme
     # 2. Nothing to do on a second plan.
     d.cli.run("preview", "--expect-no-changes")
 
+    # A refresh lists each collection once per node (the Devices list serves devices and collectors) and
+    # never reads objects one by one.
+    d.emu.reset_request_log()
+    d.cli.run("refresh", "--yes", "--skip-preview", "--expect-no-changes")
+    counts = d.emu.request_counts()
+    nodes = len(d.resolved().nodes)
+    assert not [call for call in counts if call.startswith("GET /configapi") and call.endswith("/{id}")]
+    for call, count in counts.items():
+        if call.startswith("GET /configapi"):
+            assert count <= nodes * (2 if call.endswith("/Devices") else 1), (call, count)
+
     # The token reached the providers (the apply worked) but not the state in clear: Pulumi keeps stack
     # config secrets encrypted, and no Director resource carries it in any form.
     assert TOKEN not in d.cli.run("stack", "export").stdout
