@@ -27,7 +27,7 @@ def _repo(name: str, target: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def test_refresh_lists_each_type_once_per_node_instead_of_one_get_per_resource(fresh, target, make_provider) -> None:
+def _twelve_repos_then_a_new_process(fresh: Any, target: dict[str, str], make_provider: Any) -> list[Any]:
     provider = make_provider(PROVIDERS["Repo"])
     created = [provider.create(provider.check({}, _repo(f"repo-{i:02d}", target)).inputs) for i in range(12)]
     # A refresh is a new provider process: no caches from the apply.
@@ -35,7 +35,11 @@ def test_refresh_lists_each_type_once_per_node_instead_of_one_get_per_resource(f
     base._resolvers.clear()
     base._read_cache.clear()
     fresh.reset_request_log()
+    return created
 
+
+def test_refresh_lists_each_type_once_per_node_instead_of_one_get_per_resource(fresh, target, make_provider) -> None:
+    created = _twelve_repos_then_a_new_process(fresh, target, make_provider)
     refresher = make_provider(PROVIDERS["Repo"])
     for result in created:
         assert refresher.read(result.id, result.outs).id == result.id
@@ -47,12 +51,7 @@ def test_refresh_lists_each_type_once_per_node_instead_of_one_get_per_resource(f
 
 def test_concurrent_refresh_reads_still_list_once(fresh, target, make_provider) -> None:
     """The provider process serves 4 reads at once; they must share one listing, not race to make four."""
-    provider = make_provider(PROVIDERS["Repo"])
-    created = [provider.create(provider.check({}, _repo(f"repo-{i:02d}", target)).inputs) for i in range(12)]
-    DirectorClient.forget_all()
-    base._resolvers.clear()
-    base._read_cache.clear()
-    fresh.reset_request_log()
+    created = _twelve_repos_then_a_new_process(fresh, target, make_provider)
     fresh.set_faults(latency=0.05)  # keep the first listing in flight while the other reads arrive
 
     refresher = make_provider(PROVIDERS["Repo"])

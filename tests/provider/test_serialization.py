@@ -66,15 +66,20 @@ def test_configured_token_is_not_pickled() -> None:
     assert encoded == serialize_provider(PROVIDERS["Repo"]())
 
 
-@pytest.mark.slow
-def test_two_thousand_resources_construct_with_the_guard() -> None:
-    guarded = subprocess.run(
-        [sys.executable, "-c", SCALE_PROGRAM, "guarded", "2000"],
+def _construct_resources(mode: str, count: int) -> subprocess.CompletedProcess[str]:
+    """Build ``count`` resources under mocks in a fresh interpreter (the pickler patch is process-wide)."""
+    return subprocess.run(
+        [sys.executable, "-c", SCALE_PROGRAM, mode, str(count)],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
+
+
+@pytest.mark.slow
+def test_two_thousand_resources_construct_with_the_guard() -> None:
+    guarded = _construct_resources("guarded", 2000)
     assert guarded.returncode == 0, guarded.stderr[-2000:]
     assert "constructed 2000" in guarded.stdout
 
@@ -82,12 +87,6 @@ def test_two_thousand_resources_construct_with_the_guard() -> None:
 @pytest.mark.slow
 def test_the_sdk_still_needs_the_guard() -> None:
     """If this starts passing, the SDK fixed its pickler leak and the guard can be retired."""
-    unguarded = subprocess.run(
-        [sys.executable, "-c", SCALE_PROGRAM, "unguarded", "2000"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    unguarded = _construct_resources("unguarded", 2000)
     assert unguarded.returncode != 0
     assert "RecursionError" in unguarded.stderr
