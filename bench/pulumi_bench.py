@@ -1,6 +1,7 @@
 """`pulumi up/preview/refresh` of the synthetic MSSP tree against the emulator, next to their lower bounds.
 
     .venv/bin/python bench/pulumi_bench.py [--sizes 100,500,2000] [--delays 0,0.2] [--parallel 32]
+        [--baselines trivial,sized] [--trivial-only] [--engine-from RESULTS.json] [--real-from RESULTS.json]
         [--out bench/results/pulumi_bench.json]
 
 For each size (resources across nodes) and order latency it runs, with the real CLI on a file backend:
@@ -11,8 +12,12 @@ bound = Director time + engine time, where
 - Director time = max(writes x latency / concurrency, write depth x latency): ``writes`` are the
   order-producing requests the emulator logged, ``concurrency`` is ``--parallel`` (what the user allows
   the engine), ``write depth`` the longest chain of dependent writes in the program;
-- engine time = the same operation on a trivial program with the same resource count and provider layout
-  whose provider does no I/O (``bench/trivial_project``).
+- engine time = the same operation on a program whose provider does no I/O. Two baselines:
+  ``trivial`` (``bench/trivial_project``): same resource count and provider layout, two-key resources
+  (~1 KB each in state); ``sized`` (``bench/sized_trivial_project``): cac-director's own program on the same
+  tree, same inputs, references and providers, with providers that echo inputs as outputs, so each resource
+  takes about the real number of bytes in every checkpoint. Each operation gets a bound and a ratio per
+  baseline (``lower_bound``/``ratio`` for ``trivial``, ``sized_lower_bound``/``sized_ratio`` for ``sized``).
 
 The peak RSS of the program and of the provider processes is sampled from /proc at every size.
 The 2,000-resource runs are benchmarks, never tests (CI budget).
@@ -43,6 +48,10 @@ from cac_director.pulumi_provider._paths import names_at
 
 REPO = Path(__file__).resolve().parent.parent
 TRIVIAL = Path(__file__).resolve().parent / "trivial_project"
+SIZED = Path(__file__).resolve().parent / "sized_trivial_project"
+# The size-matched baseline talks to no Director; an address as long as the emulator's keeps `target` real-sized.
+SIZED_DIRECTOR_URL = "http://127.0.0.1:40000"
+BASELINES = ("trivial", "sized")
 DEFAULT_PULUMI_BIN = Path.home() / ".cache/cac-director/pulumi/v3.274.1/bin"
 TOKEN = "bench-director-token-5be1c0"
 OPERATIONS = ("up", "preview", "refresh", "update")
@@ -330,6 +339,38 @@ def measure_trivial(work: Path, nodes: int, per_node: int, opts: BenchOptions) -
     return {"seconds": times, "resources": nodes * per_node, **_state_summary(proj, nodes * per_node)}
 
 
+def measure_sized(work: Path, tree: Tree, opts: BenchOptions) -> dict[str, Any]:
+    """The size-matched engine half: the real program on the same tree, every provider echoing, no I/O."""
+    project = work / "project"
+    shutil.copy(SIZED / "__main__.py", project)
+    settings = (REPO / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {REPO / '.venv'}")
+    (project / "Pulumi.yaml").write_text(settings)
+    env = _env(work / "home-sized", opts.pulumi_bin)
+    # The echo modules load from the repository (program and provider processes inherit this).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SIZED.parent), env.get("PYTHONPATH", "")) if p)
+    proj = Project(project, env, opts.parallel)
+    proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
+    proj.pulumi("config", "set", "cac-director:instance", str(tree.instance))
+    proj.pulumi("config", "set", "cac-director:directorUrl", SIZED_DIRECTOR_URL)
+    proj.pulumi("config", "set", "--secret", "cac-director:token", TOKEN)
+    if opts.provider_processes is not None:
+        proj.pulumi("config", "set", "cac-director:providerProcesses", str(opts.provider_processes))
+    times: dict[str, float] = {}
+    for op in OPERATIONS:
+        if op == "update":
+            _change_ten_percent(tree.instance, tree.per_node)
+        times[op] = round(proj.operation(op), 2)
+        print(f"  sized {op}: {times[op]:.2f}s", flush=True)
+    # What up/refresh/update did (a preview leaves no history): the echo diff must see the real edits.
+    history = json.loads(proj.pulumi("stack", "history", "--json")[1].stdout)
+    return {
+        "seconds": times,
+        "resources": tree.resources,
+        "history": [{"kind": e.get("kind"), "resourceChanges": e.get("resourceChanges")} for e in reversed(history)],
+        **_state_summary(proj, tree.resources),
+    }
+
+
 def lower_bound(op: dict[str, Any], depth: int, delay: float, parallel: int, engine: float) -> float:
     writes = op["requests"]["writes"]
     director = max(writes * delay / parallel, (depth if writes else 0) * delay)
@@ -342,54 +383,99 @@ def run_trivial(work: Path, size: int, opts: BenchOptions) -> dict[str, Any]:
     return measure_trivial(work, tree.nodes, -(-tree.resources // tree.nodes), opts)
 
 
+def run_sized(work: Path, size: int, opts: BenchOptions) -> dict[str, Any]:
+    """The size-matched engine half: the real program, echo providers, the same synthetic tree."""
+    return measure_sized(work, _tree(work, size), opts)
+
+
+def _baseline(kind: str, size: int, opts: BenchOptions) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="cac-bench-") as tmp:
+        (Path(tmp) / "project").mkdir()
+        return (run_trivial if kind == "trivial" else run_sized)(Path(tmp), size, opts)
+
+
+def _add_bounds(run: dict[str, Any], baselines: dict[str, dict[str, Any]], parallel: int) -> None:
+    """Bound and ratio of every operation against each baseline measured for this size."""
+    for op_name, op in run["ops"].items():
+        for kind, base in baselines.items():
+            prefix = "" if kind == "trivial" else f"{kind}_"
+            engine_s = base["seconds"].get(op_name)
+            if engine_s is None:
+                continue
+            bound = lower_bound(op, run["write_depth"], run["order_delay"], parallel, engine_s)
+            op[f"{prefix}engine_seconds"] = engine_s
+            op[f"{prefix}lower_bound"] = bound
+            op[f"{prefix}ratio"] = round(op["seconds"] / bound, 2) if bound else None
+
+
 def run(
-    sizes: list[int], delays: list[float], opts: BenchOptions, engine: dict[int, dict[str, Any]], trivial_only: bool
+    sizes: list[int],
+    delays: list[float],
+    opts: BenchOptions,
+    *,
+    engine: dict[str, dict[int, dict[str, Any]]],
+    baselines: tuple[str, ...],
+    trivial_only: bool,
+    real_runs: list[dict[str, Any]],
 ) -> dict[str, Any]:
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "parallel": opts.parallel,
         "provider_processes": opts.provider_processes,
         "runs": [],
-        "trivial": {},
+        **{kind: {} for kind in BASELINES},
     }
     for size in sizes:
-        trivial = engine.get(size)
-        if trivial is None:
-            with tempfile.TemporaryDirectory(prefix="cac-bench-") as tmp:
-                (Path(tmp) / "project").mkdir()
-                trivial = run_trivial(Path(tmp), size, opts)
-        results["trivial"][str(size)] = trivial
+        measured: dict[str, dict[str, Any]] = {}
+        for kind in baselines:
+            base = engine.get(kind, {}).get(size)
+            if base is None:
+                base = _baseline(kind, size, opts)
+            results[kind][str(size)] = measured[kind] = base
         if trivial_only:
             continue
         for delay in delays:
-            with tempfile.TemporaryDirectory(prefix="cac-bench-") as tmp:
-                work = Path(tmp)
-                (work / "project").mkdir()
-                real = measure_real(work, size, delay, opts)
-            for op_name, op in real["ops"].items():
-                engine_s = trivial["seconds"][op_name]
-                op["engine_seconds"] = engine_s
-                op["lower_bound"] = lower_bound(op, real["write_depth"], delay, opts.parallel, engine_s)
-                op["ratio"] = round(op["seconds"] / op["lower_bound"], 2) if op["lower_bound"] else None
-            results["runs"].append({"size": size, "order_delay": delay, **real})
-            _print_run(results["runs"][-1])
+            reused = [r for r in real_runs if r["size"] == size and r["order_delay"] == delay]
+            if reused:
+                real = json.loads(json.dumps(reused[0]))  # a copy: the bounds are computed afresh
+                real["reused_from"] = real.get("reused_from") or "--real-from"
+            else:
+                with tempfile.TemporaryDirectory(prefix="cac-bench-") as tmp:
+                    work = Path(tmp)
+                    (work / "project").mkdir()
+                    real = {"size": size, "order_delay": delay, **measure_real(work, size, delay, opts)}
+            _add_bounds(real, measured, opts.parallel)
+            results["runs"].append(real)
+            _print_run(real, measured)
     return results
 
 
-def _engine_times(files: list[Path]) -> dict[int, dict[str, Any]]:
-    """Trivial-program results of earlier runs (``--engine-from``), by size."""
-    out: dict[int, dict[str, Any]] = {}
+def _engine_times(files: list[Path]) -> dict[str, dict[int, dict[str, Any]]]:
+    """Baseline results of earlier runs (``--engine-from``), by baseline and size; later files win."""
+    out: dict[str, dict[int, dict[str, Any]]] = {kind: {} for kind in BASELINES}
     for path in files:
-        for size, trivial in json.loads(path.read_text()).get("trivial", {}).items():
-            out[int(size)] = trivial
+        doc = json.loads(path.read_text())
+        for kind in BASELINES:
+            for size, base in doc.get(kind, {}).items():
+                out[kind][int(size)] = base
     return out
 
 
-def _print_run(run: dict[str, Any]) -> None:
+def _real_runs(files: list[Path]) -> list[dict[str, Any]]:
+    """Measured runs of earlier results files (``--real-from``), each marked with the file it came from."""
+    runs: list[dict[str, Any]] = []
+    for path in files:
+        for run in json.loads(path.read_text()).get("runs", []):
+            runs.append({**run, "reused_from": run.get("reused_from") or path.name})
+    return runs
+
+
+def _print_run(run: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> None:
+    reused = f", measured run reused from {run['reused_from']}" if run.get("reused_from") else ""
     print(
         f"\n== {run['resources']} resources on {run['nodes']} nodes, order latency {run['order_delay'] * 1000:.0f} ms "
         f"(write depth {run['write_depth']}, state {run['state_bytes'] / 1e6:.1f} MB, "
-        f"{run['state_bytes_per_resource']} B/resource)"
+        f"{run['state_bytes_per_resource']} B/resource{reused})"
     )
     print(
         f"{'op':8} {'measured':>9} {'bound':>7} {'ratio':>6} {'engine':>7} {'requests':>9} {'writes':>7} "
@@ -398,13 +484,43 @@ def _print_run(run: dict[str, Any]) -> None:
     for name, op in run["ops"].items():
         req, mem = op["requests"], op["memory"]
         print(
-            f"{name:8} {op['seconds']:>8.2f}s {op['lower_bound']:>6.2f}s {op['ratio'] or 0:>6.2f} "
-            f"{op['engine_seconds']:>6.2f}s {req['total']:>9} {req['writes']:>7} {req['get_list']:>6} "
+            f"{name:8} {op['seconds']:>8.2f}s {op.get('lower_bound') or 0:>6.2f}s {op.get('ratio') or 0:>6.2f} "
+            f"{op.get('engine_seconds') or 0:>6.2f}s {req['total']:>9} {req['writes']:>7} {req['get_list']:>6} "
             f"{req['get_one']:>5} {req['order_polls']:>6} {op['lists_per_type_per_node']:>15} "
             f"{mem['program']['peak_rss_mib_max']:>5.0f}MiB "
             f"{mem['provider']['processes']:>2}x{mem['provider']['peak_rss_mib_max']:>3.0f}={mem['provider']['peak_rss_mib_sum']:>4.0f}MiB"
         )
     print("(memory: peak RSS of the program; provider processes x largest = sum of their peaks)")
+    _print_baselines(run, baselines)
+
+
+def _print_baselines(run: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> None:
+    """Measured time next to the bound and ratio against each engine baseline, with the state sizes."""
+    kinds = [kind for kind in BASELINES if kind in baselines]
+    if not kinds:
+        return
+    print(
+        "\nbaselines: "
+        + "; ".join(
+            f"{kind} = {baselines[kind]['resources']} resources, "
+            f"{baselines[kind]['state_bytes_per_resource']} B/resource"
+            for kind in kinds
+        )
+        + f"; measured program {run['state_bytes_per_resource']} B/resource"
+    )
+    header = f"{'op':8} {'measured':>9}"
+    for kind in kinds:
+        header += f" {kind + ' engine':>15} {kind + ' bound':>14} {kind + ' ratio':>13}"
+    print(header)
+    for name, op in run["ops"].items():
+        line = f"{name:8} {op['seconds']:>8.2f}s"
+        for kind in kinds:
+            prefix = "" if kind == "trivial" else f"{kind}_"
+            line += (
+                f" {op.get(prefix + 'engine_seconds') or 0:>14.2f}s {op.get(prefix + 'lower_bound') or 0:>13.2f}s"
+                f" {op.get(prefix + 'ratio') or 0:>13.2f}"
+            )
+        print(line)
 
 
 def main() -> None:
@@ -419,21 +535,47 @@ def main() -> None:
         "--provider-processes", type=int, default=None, help="cac-director:providerProcesses (0: default provider)"
     )
     parser.add_argument(
-        "--trivial-only", action="store_true", help="run only the trivial program (the engine-time half of the bound)"
+        "--baselines",
+        default=",".join(BASELINES),
+        help="engine baselines to measure or reuse: trivial (two-key resources), sized (real inputs, echo providers)",
+    )
+    parser.add_argument(
+        "--trivial-only",
+        action="store_true",
+        help="run only the baselines (the engine-time half of the bound), not the real program",
     )
     parser.add_argument(
         "--engine-from",
         type=Path,
         action="append",
         default=[],
-        help="reuse the trivial-program times of an earlier results file instead of measuring them again",
+        help="reuse the baseline times (trivial and sized) of an earlier results file instead of measuring them again",
+    )
+    parser.add_argument(
+        "--real-from",
+        type=Path,
+        action="append",
+        default=[],
+        help="reuse the measured runs of an earlier results file (same size and latency) and only add the bounds",
     )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "pulumi_bench.json")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     delays = [float(d) for d in args.delays.split(",")]
     opts = BenchOptions(args.parallel, args.pulumi_bin, args.provider_processes)
-    results = run(sizes, delays, opts, _engine_times(args.engine_from), args.trivial_only)
+    baselines = tuple(kind for kind in args.baselines.split(",") if kind)
+    unknown = sorted(set(baselines) - set(BASELINES))
+    if unknown:
+        parser.error(f"unknown baseline(s) {', '.join(unknown)}: choose from {', '.join(BASELINES)}")
+    results = run(
+        sizes,
+        delays,
+        opts,
+        engine=_engine_times(args.engine_from),
+        baselines=baselines,
+        trivial_only=args.trivial_only,
+        real_runs=_real_runs(args.real_from),
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {args.out}")
