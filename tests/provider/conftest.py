@@ -18,6 +18,20 @@ NODE = "5eed00005eed00005eed00005eed0000"
 NODE2 = "5eed11115eed11115eed11115eed1111"
 TOKEN = "provider-test-token-93d1f0"
 
+# Start of the programs some tests run in a fresh interpreter: the SDK in mock mode, no engine needed.
+MOCKED_PULUMI = """
+import pulumi
+
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        return [args.name + "-id", args.inputs]
+
+    def call(self, args):
+        return {}
+
+pulumi.runtime.set_mocks(Mocks(), preview=False)
+"""
+
 
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Any]:

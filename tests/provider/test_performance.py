@@ -14,7 +14,7 @@ from cac_director.director.orders import OrderPace
 from cac_director.director.transport import close_all
 from cac_director.pulumi_provider import base
 from cac_director.pulumi_provider.providers import PROVIDERS
-from tests.provider.conftest import NODE, POOL, TOKEN
+from tests.provider.conftest import MOCKED_PULUMI, NODE, POOL, TOKEN
 
 
 def _repo(name: str, target: dict[str, str]) -> dict[str, Any]:
@@ -93,19 +93,9 @@ def test_orders_of_a_slow_director_are_polled_about_twice(emu) -> None:
         DirectorClient.forget_all()
 
 
-NODE_PROVIDERS_PROGRAM = textwrap.dedent(
+NODE_PROVIDERS_PROGRAM = MOCKED_PULUMI + textwrap.dedent(
     """
     import json, sys
-    import pulumi
-
-    class Mocks(pulumi.runtime.Mocks):
-        def new_resource(self, args):
-            return [args.name + "-id", args.inputs]
-
-        def call(self, args):
-            return {}
-
-    pulumi.runtime.set_mocks(Mocks(), preview=False)
     from cac_director.pulumi_provider.program import ProgramOptions, _node_providers
 
     nodes = [f"dn-{i:02d}" for i in range(int(sys.argv[1]))]

@@ -12,20 +12,11 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from cac_director.pulumi_provider.providers import PROVIDERS
+from tests.provider.conftest import MOCKED_PULUMI
 
-SCALE_PROGRAM = textwrap.dedent(
+SCALE_PROGRAM = MOCKED_PULUMI + textwrap.dedent(
     """
     import sys
-    import pulumi
-
-    class Mocks(pulumi.runtime.Mocks):
-        def new_resource(self, args):
-            return [args.name + "-id", args.inputs]
-
-        def call(self, args):
-            return {}
-
-    pulumi.runtime.set_mocks(Mocks(), preview=False)
     import pulumi.dynamic.dynamic as sdk_dynamic
 
     import cac_director.pulumi_provider  # installs the guard
