@@ -2,10 +2,10 @@
 
 Module paths and class names here are recorded in Pulumi state (providers are pickled by reference):
 never rename or move them. Importing this package installs the SDK serialization guard (see ``_guard``)
-and the short stack traces (see ``_stack_trace``) before any resource can be constructed.
+and the trimmed registrations (see ``_registration``) before any resource can be constructed.
 """
 
-from cac_director.pulumi_provider import _guard, _stack_trace
+from cac_director.pulumi_provider import _guard, _registration
 
 _guard.install()
-_stack_trace.install()
+_registration.install()
