@@ -49,7 +49,8 @@ from cac_director.pulumi_provider._paths import names_at
 REPO = Path(__file__).resolve().parent.parent
 TRIVIAL = Path(__file__).resolve().parent / "trivial_project"
 SIZED = Path(__file__).resolve().parent / "sized_trivial_project"
-# The size-matched baseline talks to no Director; an address as long as the emulator's keeps `target` real-sized.
+# The size-matched baseline talks to no Director; an address as long as the emulator's keeps the providers'
+# recorded configuration real-sized.
 SIZED_DIRECTOR_URL = "http://127.0.0.1:40000"
 BASELINES = ("trivial", "sized")
 DEFAULT_PULUMI_BIN = Path.home() / ".cache/cac-director/pulumi/v3.274.1/bin"

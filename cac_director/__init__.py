@@ -6,6 +6,6 @@ YAML files -> ``config`` (load, resolve, validate) -> ``pulumi_provider`` (progr
 ``conventions`` holds the per-resource-type facts every stage reads.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]

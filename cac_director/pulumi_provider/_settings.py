@@ -37,6 +37,10 @@ class ProviderSettings:
     verify: bool = True
     order_timeout: float = 300.0
     request_timeout: float = 60.0
+    director_url: str | None = None
+    """The fleet's Director address (``directorUrl``): explicit providers get it from the program."""
+    pool_uuid: str | None = None
+    """The fleet's pool (``poolUuid``): explicit providers get it from the program; never stack config."""
 
     @classmethod
     def from_config(cls, get: Any) -> ProviderSettings:
@@ -48,6 +52,8 @@ class ProviderSettings:
             verify=not _bool(get("insecureSkipVerify"), False),
             order_timeout=_float(get("orderTimeout"), 300.0),
             request_timeout=_float(get("requestTimeout"), 60.0),
+            director_url=get("directorUrl") or None,
+            pool_uuid=get("poolUuid") or None,
         )
 
     def client_settings(self, url: str, pool_uuid: str) -> ClientSettings:

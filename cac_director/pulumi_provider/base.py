@@ -3,16 +3,21 @@
 Each concrete provider (``providers.py``) only names its conventions entry. Resource inputs are the
 object in model shape (docs/architecture.md) plus three meta keys:
 
-- ``target``: where the object lives, ``{"url", "pool", "node", "node_name"}``. The URL is not compared
-  (moving a stack to another Director address changes nothing); pool or node changes replace.
-- ``adopt``: take over a same-name object at create time instead of failing (``cac-director:adoptExisting``).
-- ``ref_ids``: ids of the *managed* objects this one references where the Director wants ids
+- ``target``: the node the object lives on, ``{"node", "node_name"}``; a node change replaces. The
+  Director address and pool are connection settings of the provider (``directorUrl``/``poolUuid`` in its
+  configuration, set by the program), like a Terraform provider block: changing them changes no object.
+  Resources of the single default provider (``providerProcesses: 0``), and stacks written by 0.1, also
+  carry ``url`` and ``pool`` in ``target``; the provider's own settings win where both exist.
+- ``adopt``: take over a same-name object at create time instead of failing (``cac-director:adoptExisting``);
+  absent means false.
+- ``ref_ids`` (absent when empty): ids of the *managed* objects this one references where the Director wants ids
   (``{"routing_policy": <id>, "devicegroup[]": [<id>, ...]}``), fed from the upstream resources' ``id``
   outputs. They order the work, spare a lookup, and change (so update the object) when an upstream object
   is replaced. Built-in and vendor objects are resolved on the node by name.
 
-Outputs are the *live* object in model shape plus the same meta keys, so ``diff`` (which receives old
-outputs) compares desired with what the Director last reported, and refresh detects drift for free.
+Outputs are the *live* object in model shape plus ``target`` and ``ref_ids`` (the ids the live object
+points at), so ``diff`` (which receives old outputs) compares desired with what the Director last
+reported, and refresh detects drift for free.
 """
 
 from __future__ import annotations
@@ -141,7 +146,8 @@ class DirectorProvider(ResourceProvider):
 
     def _connect(self, props: dict[str, Any]) -> tuple[DirectorClient, NodeResolver]:
         target = props["target"]
-        settings = self._settings.client_settings(str(target["url"]), str(target["pool"]))
+        url, pool = self._location(target)
+        settings = self._settings.client_settings(str(url), str(pool))
         client = DirectorClient.for_node(settings, str(target["node"]), str(target.get("node_name") or ""))
         with _cache_lock:
             resolver = _resolvers.get(id(client))
@@ -149,6 +155,13 @@ class DirectorProvider(ResourceProvider):
                 resolver = _resolvers[id(client)] = NodeResolver(client)
         self._seed(resolver, props)
         return client, resolver
+
+    def _location(self, target: dict[str, Any]) -> tuple[str | None, str | None]:
+        """(Director URL, pool) for a target: the provider's settings, else what the resource carries."""
+        return (
+            self._settings.director_url or target.get("url") or None,
+            self._settings.pool_uuid or target.get("pool") or None,
+        )
 
     def _seed(self, resolver: NodeResolver, props: dict[str, Any]) -> None:
         """Teach the resolver the ids the engine handed us, so that names resolve without a lookup."""
@@ -182,8 +195,9 @@ class DirectorProvider(ResourceProvider):
 
     def _outs(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
         live = mapping.from_wire(self.conventions, live_obj, resolver)
-        outs = {**live, "target": props["target"], "adopt": bool(props.get("adopt", False))}
-        outs["ref_ids"] = self._live_ref_ids(props, live, resolver)
+        outs = {**live, "target": props["target"]}
+        if props.get("ref_ids"):
+            outs["ref_ids"] = self._live_ref_ids(props, live, resolver)
         return outs
 
     def _write_body(self, props: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
@@ -213,7 +227,9 @@ class DirectorProvider(ResourceProvider):
                 failures.append(CheckFailure(field, f"{conv.type_name} '{name}' needs '{field}'"))
         target = props.get("target")
         if not _has_unknown(target):
-            missing = [k for k in ("url", "pool", "node") if not (target or {}).get(k)]
+            url, pool = self._location(target or {})
+            found = {"url": url, "pool": pool, "node": (target or {}).get("node")}
+            missing = [k for k, v in found.items() if not v]
             if missing:
                 failures.append(CheckFailure("target", f"the target is missing {', '.join(missing)}"))
         return CheckResult(props, failures)
@@ -232,7 +248,7 @@ class DirectorProvider(ResourceProvider):
             changed.add("ref_ids")
         replaces = sorted(k for k in changed if k in conv.immutable_fields)
         new_target, old_target = news.get("target") or {}, olds.get("target") or {}
-        if _has_unknown(new_target) or any(new_target.get(k) != old_target.get(k) for k in ("pool", "node")):
+        if _has_unknown(new_target) or new_target.get("node") != old_target.get("node"):
             changed.add("target")
             replaces.append("target")
         # Names are unique on a node, so the old object must go before its replacement can be created.

@@ -42,7 +42,9 @@ class ProgramOptions:
     """``cac-director:<key>`` -> value for the explicit providers; None registers none (default provider)."""
 
 
-def _node_providers(node_names: list[str], options: ProgramOptions) -> dict[str, pulumi.ProviderResource | None]:
+def _node_providers(
+    node_names: list[str], options: ProgramOptions, location: Mapping[str, str]
+) -> dict[str, pulumi.ProviderResource | None]:
     """One explicit dynamic provider per node, at most ``provider_processes`` of them (nodes share round-robin).
 
     Every provider instance is its own ``python -m pulumi.dynamic`` process, and each process serves at
@@ -50,12 +52,15 @@ def _node_providers(node_names: list[str], options: ProgramOptions) -> dict[str,
     at 4 Director orders in flight. A node never spans two providers: its lookups and refresh listings stay
     in one process's cache. Moving a resource to another provider instance of the same package (other node
     order, other ``providerProcesses``) is a no-op for the engine (docs/performance.md).
+
+    ``location`` (the fleet's Director URL and pool) goes into every provider's configuration, so that
+    resources carry only their node: every byte of a resource is rewritten at each checkpoint.
     """
     if options.provider_settings is None or options.provider_processes < 1:
         return dict.fromkeys(node_names)
     count = min(options.provider_processes, len(node_names))
     providers = [
-        pulumi.ProviderResource("pulumi-python", f"cac-director-{index:02d}", dict(options.provider_settings))
+        pulumi.ProviderResource("pulumi-python", f"cac-director-{index:02d}", {**options.provider_settings, **location})
         for index in range(count)
     ]
     return {name: providers[index % count] for index, name in enumerate(node_names)}
@@ -102,9 +107,13 @@ def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, A
     name_key_of = {conv.yaml_section: conv.name_key for conv in REGISTRY}
     graph = _Graph()
     summary: dict[str, Any] = {}
-    providers = _node_providers([node.name for node in resolved.nodes.values()], options)
+    location = {f"{CONFIG_NAMESPACE}:directorUrl": url, f"{CONFIG_NAMESPACE}:poolUuid": resolved.fleet.pool_uuid}
+    providers = _node_providers([node.name for node in resolved.nodes.values()], options, location)
     for node in resolved.nodes.values():
-        target = {"url": url, "pool": resolved.fleet.pool_uuid, "node": node.logpoint_id, "node_name": node.name}
+        target: dict[str, str] = {"node": node.logpoint_id, "node_name": node.name}
+        if providers[node.name] is None:
+            # The default provider is configured from the stack config alone, which has no pool.
+            target.update({"url": url, "pool": resolved.fleet.pool_uuid})
         counts: dict[str, int] = {}
         for conv in REGISTRY:
             for obj in node.sections.get(conv.yaml_section, []):
@@ -119,7 +128,12 @@ def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, A
                     if ids:
                         ref_ids[ref.path] = ids
                     depends.extend(extra)
-                props.update({"target": target, "adopt": options.adopt_existing, "ref_ids": ref_ids})
+                # Meta keys at their defaults stay out: every byte of a resource is rewritten at each checkpoint.
+                props["target"] = target
+                if options.adopt_existing:
+                    props["adopt"] = True
+                if ref_ids:
+                    props["ref_ids"] = ref_ids
                 resource = RESOURCE_CLASSES[conv.type_name](
                     f"{node.name}/{name}",
                     props,

@@ -302,3 +302,56 @@ def test_invalid_configuration_stops_the_preview_with_every_error(deployment: De
     assert "cacdirector" not in output
     state = json.loads(d.cli.run("stack", "export").stdout)
     assert not [r for r in state["deployment"].get("resources") or [] if "cacdirector" in r["type"]]
+
+
+def _as_written_by_0_1(deployment_doc: dict[str, Any], url: str, pool: str) -> int:
+    """Rewrite an exported stack into the shape 0.1 wrote: the Director URL and pool in every resource's target,
+    ``adopt``/``ref_ids`` always present, the program's stack frames recorded, providers without the location."""
+    count = 0
+    for res in deployment_doc["deployment"]["resources"]:
+        if res["type"].startswith("pulumi:providers:"):
+            for key in ("cac-director:directorUrl", "cac-director:poolUuid"):
+                res.get("inputs", {}).pop(key, None)
+                res.get("outputs", {}).pop(key, None)
+            continue
+        if "cacdirector" not in res["type"]:
+            continue
+        count += 1
+        for side in ("inputs", "outputs"):
+            props = res[side]
+            props["target"] = {**props["target"], "url": url, "pool": pool}
+            props.setdefault("adopt", False)
+            props.setdefault("ref_ids", {})
+        frame = "project:///cac_director/pulumi_provider/resources.py#24"
+        res["sourcePosition"] = frame
+        res["stackTrace"] = [{"sourcePosition": frame}, {"sourcePosition": "project:///__main__.py#8"}]
+        res["propertyDependencies"] = {**res.get("propertyDependencies", {}), "adopt": [], "ref_ids": []}
+    return count
+
+
+def test_a_stack_written_by_0_1_upgrades_without_touching_the_director(deployment: Deployment) -> None:
+    """0.2 moved the URL and pool from each resource to its provider and stopped recording stack traces."""
+    d = deployment
+    d.cli.run("up", "--yes", "--skip-preview")
+    exported = json.loads(d.cli.run("stack", "export").stdout)
+    trimmed = exported["deployment"]["resources"]
+    dynamic = [r for r in trimmed if "cacdirector" in r["type"]]
+    # What 0.2 records: the node only, no default-valued meta keys, no stack trace.
+    assert all(set(r["inputs"]["target"]) == {"node", "node_name"} for r in dynamic)
+    assert not [r for r in dynamic if "stackTrace" in r or "sourcePosition" in r or "adopt" in r["inputs"]]
+
+    old = d.project / "old-state.json"
+    assert _as_written_by_0_1(exported, d.emu.url, d.resolved().fleet.pool_uuid) == len(dynamic)
+    old.write_text(json.dumps(exported))
+    d.cli.run("stack", "import", "--file", str(old))
+
+    d.emu.reset_request_log()
+    # The providers gain the location (an update of the provider resources only); no Director object changes.
+    assert d.preview_steps().keys() <= {"same"}
+    d.cli.run("up", "--yes", "--skip-preview")
+    assert not [call for call in d.emu.request_counts() if not call.startswith("GET")]
+    d.cli.run("preview", "--expect-no-changes")
+    # Resources whose outputs still carry the 0.1 target are read and deleted through the provider's settings.
+    d.cli.run("refresh", "--yes", "--skip-preview", "--expect-no-changes")
+    d.cli.run("destroy", "--yes", "--skip-preview")
+    assert all(not sections for sections in d.live_state().values())

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
 from cac_director.conventions import REGISTRY, ResourceConventions, by_section
@@ -15,10 +16,15 @@ from cac_director.director import DirectorClient
 from cac_director.pulumi_provider import base
 from cac_director.pulumi_provider.providers import PROVIDERS
 from tests.contract.test_round_trips import CASES
+from tests.provider.conftest import NODE, POOL, TOKEN
 
 
 def _props(model: dict[str, Any], target: dict[str, str], ref_ids: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {**copy.deepcopy(model), "target": target, "adopt": False, "ref_ids": ref_ids or {}}
+    # As the program registers them: meta keys at their defaults are left out.
+    props = {**copy.deepcopy(model), "target": target}
+    if ref_ids:
+        props["ref_ids"] = ref_ids
+    return props
 
 
 def _create(make_provider, section: str, model: dict[str, Any], target: dict[str, str]):
@@ -107,7 +113,7 @@ def test_replaced_upstream_changes_the_reference(fresh, target, make_provider) -
 
 def test_check_reports_missing_fields_and_builtins(target, make_provider) -> None:
     repo = make_provider(PROVIDERS["Repo"])
-    failures = repo.check({}, {"name": "", "target": target, "adopt": False, "ref_ids": {}}).failures
+    failures = repo.check({}, {"name": "", "target": target}).failures
     assert {f.property for f in failures} == {"name", "hiddenrepopath"}
     builtin = repo.check({}, _props({"name": "_logpoint", "hiddenrepopath": [{"path": "/x/", "retention": 1}]}, target))
     assert [f.property for f in builtin.failures] == ["name"]
@@ -140,9 +146,39 @@ def test_name_or_node_change_replaces_delete_first(target, make_provider) -> Non
     assert diff.replaces == ["name"] and diff.delete_before_replace is True
     moved = _props({"name": "a", "hiddenrepopath": [{"path": "/x/", "retention": 1.0}]}, {**target, "node": "f" * 32})
     assert repo.diff("i" * 24, olds, moved).replaces == ["target"]
-    # A new Director address for the same node is not a change to the object.
-    readdressed = _props({"name": "a", "hiddenrepopath": [{"path": "/x", "retention": 1.0}]}, {**target, "url": "x"})
-    assert repo.diff("i" * 24, olds, readdressed).changes is False
+    # A new Director address or pool for the same node is a connection setting, not a change to the object;
+    # nor is the same node without them (the program now hands both to the provider).
+    model = {"name": "a", "hiddenrepopath": [{"path": "/x", "retention": 1.0}]}
+    for other in ({**target, "url": "x"}, {**target, "pool": "e" * 32}, {"node": target["node"], "node_name": "dn-01"}):
+        assert repo.diff("i" * 24, olds, _props(model, other)).changes is False
+
+
+def test_the_director_and_pool_come_from_the_provider_configuration(fresh, target, make_provider) -> None:
+    """Explicit providers carry the fleet's URL and pool; resources then carry only their node."""
+    repo = PROVIDERS["Repo"]()
+    repo.configure(
+        ConfigureRequest(
+            Config(
+                {"cac-director:token": TOKEN, "cac-director:directorUrl": fresh.url, "cac-director:poolUuid": POOL},
+                "cac-director",
+            )
+        )
+    )
+    node_only = {"node": NODE, "node_name": "dn-01"}
+    model = {"name": "repo-loc", "hiddenrepopath": [{"path": "/data/hot/", "retention": 7}]}
+    checked = repo.check({}, _props(model, node_only))
+    assert checked.failures == []
+    created = repo.create(checked.inputs)
+    assert created.outs["target"] == node_only
+    assert [o["id"] for o in fresh.objects(POOL, NODE, "Repos") if o["name"] == "repo-loc"] == [created.id]
+    assert repo.read(created.id, created.outs).id == created.id
+    repo.delete(created.id, created.outs)
+    assert not [o for o in fresh.objects(POOL, NODE, "Repos") if o["name"] == "repo-loc"]
+    # A provider without them (the default provider) needs them in the target.
+    bare = make_provider(PROVIDERS["Repo"])
+    failures = bare.check({}, _props(model, node_only)).failures
+    assert [f.property for f in failures] == ["target"]
+    assert "url, pool" in failures[0].reason
 
 
 def test_existing_object_needs_adoption(fresh, target, make_provider) -> None:

@@ -22,8 +22,6 @@ def _repo(name: str, target: dict[str, str]) -> dict[str, Any]:
         "name": name,
         "hiddenrepopath": [{"path": "/data/hot/", "retention": 30}],
         "target": target,
-        "adopt": False,
-        "ref_ids": {},
     }
 
 
@@ -100,7 +98,7 @@ NODE_PROVIDERS_PROGRAM = MOCKED_PULUMI + textwrap.dedent(
 
     nodes = [f"dn-{i:02d}" for i in range(int(sys.argv[1]))]
     options = ProgramOptions(provider_processes=int(sys.argv[2]), provider_settings={"cac-director:orderTimeout": "9"})
-    chosen = _node_providers(nodes, options)
+    chosen = _node_providers(nodes, options, {"cac-director:poolUuid": "p" * 32})
     print(json.dumps({node: (p._name if p is not None else None) for node, p in chosen.items()}))
     """
 )

@@ -28,7 +28,7 @@ SCALE_PROGRAM = MOCKED_PULUMI + textwrap.dedent(
     target = {"url": "http://127.0.0.1:1", "pool": "a" * 32, "node": "b" * 32, "node_name": "n"}
     for i in range(int(sys.argv[2])):
         Repo(f"n/repo-{i}", {"name": f"repo-{i}", "hiddenrepopath": [{"path": "/data/hot/", "retention": 30}],
-                             "target": target, "adopt": False, "ref_ids": {}})
+                             "target": target})
     print("constructed", sys.argv[2])
     """
 )
