@@ -85,7 +85,7 @@ class ClientSettings:
     write_check_window: float = 3.0
     """After an ambiguous write failure, how long to look for the object by name before re-sending."""
     max_concurrency: int = 4
-    """Requests in flight per Director from this process (the provider runs up to 4 worker threads)."""
+    """Requests in flight per Director from this process (providers set it to their ``providerThreads``)."""
     transport: httpx.BaseTransport | None = field(default=None, compare=False, repr=False)
     """Tests only: a custom httpx transport."""
 

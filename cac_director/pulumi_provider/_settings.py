@@ -13,6 +13,7 @@ from typing import Any
 from cac_director.director import ClientSettings
 
 NAMESPACE = "cac-director"
+DEFAULT_THREADS = 32
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -37,6 +38,8 @@ class ProviderSettings:
     verify: bool = True
     order_timeout: float = 300.0
     request_timeout: float = 60.0
+    threads: int = DEFAULT_THREADS
+    """Operations one provider process serves at once (``providerThreads``; the SDK alone serves 4)."""
     director_url: str | None = None
     """The fleet's Director address (``directorUrl``): explicit providers get it from the program."""
     pool_uuid: str | None = None
@@ -52,6 +55,7 @@ class ProviderSettings:
             verify=not _bool(get("insecureSkipVerify"), False),
             order_timeout=_float(get("orderTimeout"), 300.0),
             request_timeout=_float(get("requestTimeout"), 60.0),
+            threads=max(1, int(_float(get("providerThreads"), DEFAULT_THREADS))),
             director_url=get("directorUrl") or None,
             pool_uuid=get("poolUuid") or None,
         )
@@ -66,4 +70,5 @@ class ProviderSettings:
             read_timeout=self.request_timeout,
             order_deadline=self.order_timeout,
             refresh_secret=self.refresh_secret,
+            max_concurrency=self.threads,
         )

@@ -54,6 +54,7 @@ from cac_director.errors import (
 )
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
+from cac_director.pulumi_provider._workers import widen_current_pool
 
 META_KEYS = ("target", "adopt", "ref_ids")
 _RECOVERY_SETTLE_SECONDS = 5.0
@@ -133,6 +134,8 @@ class DirectorProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._settings = ProviderSettings.from_config(lambda key: req.config.get(f"{NAMESPACE}:{key}"))
+        # The SDK runs configure in one of the provider process's gRPC worker threads (4 by default).
+        widen_current_pool(self._settings.threads)
 
     # -- helpers ---------------------------------------------------------------------------------------
 

@@ -26,7 +26,15 @@ from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 CONFIG_NAMESPACE = "cac-director"
 DEFAULT_PROVIDER_PROCESSES = 16
 # Stack config keys the providers' ``configure()`` reads (``_settings.ProviderSettings.from_config``).
-PROVIDER_SETTINGS_KEYS = ("token", "refreshSecret", "caBundle", "insecureSkipVerify", "orderTimeout", "requestTimeout")
+PROVIDER_SETTINGS_KEYS = (
+    "token",
+    "refreshSecret",
+    "caBundle",
+    "insecureSkipVerify",
+    "orderTimeout",
+    "requestTimeout",
+    "providerThreads",
+)
 PROVIDER_SECRET_KEYS = frozenset({"token", "refreshSecret"})
 
 
