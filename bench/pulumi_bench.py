@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pulumi_bench.py [--sizes 100,500,2000] [--delays 0,0.2] [--parallel 32]
         [--baselines trivial,sized] [--trivial-only] [--engine-from RESULTS.json] [--real-from RESULTS.json]
-        [--out bench/results/pulumi_bench.json]
+        [--cli-profile DIR] [--out bench/results/pulumi_bench.json]
 
 For each size (resources across nodes) and order latency it runs, with the real CLI on a file backend:
 ``up`` from empty, a no-op ``preview``, a no-op ``refresh``, and an ``up`` that changes 10% of the resources.
@@ -144,6 +144,13 @@ class MemorySampler:
         return out
 
 
+def _profile(opts: BenchOptions, kind: str, size: int) -> Path | None:
+    if opts.cli_profile is None:
+        return None
+    opts.cli_profile.mkdir(parents=True, exist_ok=True)
+    return opts.cli_profile / f"{kind}-{size}"
+
+
 @dataclass
 class Project:
     """A Pulumi project directory with one stack on a private file backend."""
@@ -151,6 +158,8 @@ class Project:
     path: Path
     env: dict[str, str]
     parallel: int
+    profile: Path | None = None
+    """Prefix for ``pulumi --profiling`` (``<prefix>-<op>.<pid>.{cpu,mem,trace}``); None: not profiled."""
     log: list[str] = field(default_factory=list)
 
     def pulumi(self, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -171,7 +180,9 @@ class Project:
         return elapsed, proc
 
     def operation(self, op: str) -> float:
-        par = ("--parallel", str(self.parallel))
+        par: tuple[str, ...] = ("--parallel", str(self.parallel))
+        if self.profile is not None:
+            par += ("--profiling", f"{self.profile}-{op}")
         if op in ("up", "update"):
             return self.pulumi("up", "--yes", "--skip-preview", *par)[0]
         if op == "preview":
@@ -247,6 +258,7 @@ class BenchOptions:
     parallel: int
     pulumi_bin: Path
     provider_processes: int | None  # None: the program's default
+    cli_profile: Path | None = None  # directory for the CLI's CPU/memory profiles (`pulumi --profiling`)
 
 
 @dataclass(frozen=True)
@@ -295,7 +307,7 @@ def measure_real(work: Path, size: int, delay: float, opts: BenchOptions) -> dic
     cfg = EmulatorConfig.from_fleet_files([instance.parent.parent / "fleet.yaml"], token=TOKEN, order_delay=delay)
     result: dict[str, Any] = {"resources": resources, "nodes": len(resolved.nodes), "write_depth": depth, "ops": {}}
     with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
-        proj = Project(project, _env(work / "home-real", opts.pulumi_bin), opts.parallel)
+        proj = Project(project, _env(work / "home-real", opts.pulumi_bin), opts.parallel, _profile(opts, "real", size))
         proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
         proj.pulumi("config", "set", "cac-director:instance", str(instance))
         proj.pulumi("config", "set", "cac-director:directorUrl", emu.url)
@@ -325,7 +337,8 @@ def measure_trivial(work: Path, nodes: int, per_node: int, opts: BenchOptions) -
     (project / "Pulumi.yaml").write_text(
         f"name: bench-trivial\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n"
     )
-    proj = Project(project, _env(work / "home-trivial", opts.pulumi_bin), opts.parallel)
+    profile = _profile(opts, "trivial", nodes * per_node)
+    proj = Project(project, _env(work / "home-trivial", opts.pulumi_bin), opts.parallel, profile)
     if opts.provider_processes == 0:
         proj.pulumi("config", "set", "bench:providers", "default")
     proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
@@ -349,7 +362,7 @@ def measure_sized(work: Path, tree: Tree, opts: BenchOptions) -> dict[str, Any]:
     env = _env(work / "home-sized", opts.pulumi_bin)
     # The echo modules load from the repository (program and provider processes inherit this).
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SIZED.parent), env.get("PYTHONPATH", "")) if p)
-    proj = Project(project, env, opts.parallel)
+    proj = Project(project, env, opts.parallel, _profile(opts, "sized", tree.resources))
     proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
     proj.pulumi("config", "set", "cac-director:instance", str(tree.instance))
     proj.pulumi("config", "set", "cac-director:directorUrl", SIZED_DIRECTOR_URL)
@@ -373,7 +386,7 @@ def measure_sized(work: Path, tree: Tree, opts: BenchOptions) -> dict[str, Any]:
 
 
 def lower_bound(op: dict[str, Any], depth: int, delay: float, parallel: int, engine: float) -> float:
-    writes = op["requests"]["writes"]
+    writes = int(op["requests"]["writes"])
     director = max(writes * delay / parallel, (depth if writes else 0) * delay)
     return round(director + engine, 2)
 
@@ -559,11 +572,17 @@ def main() -> None:
         default=[],
         help="reuse the measured runs of an earlier results file (same size and latency) and only add the bounds",
     )
+    parser.add_argument(
+        "--cli-profile",
+        type=Path,
+        default=None,
+        help="write the CLI's CPU/memory profiles of every operation here (`go tool pprof -top <pulumi> FILE.cpu`)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "pulumi_bench.json")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     delays = [float(d) for d in args.delays.split(",")]
-    opts = BenchOptions(args.parallel, args.pulumi_bin, args.provider_processes)
+    opts = BenchOptions(args.parallel, args.pulumi_bin, args.provider_processes, args.cli_profile)
     baselines = tuple(kind for kind in args.baselines.split(",") if kind)
     unknown = sorted(set(baselines) - set(BASELINES))
     if unknown:
