@@ -90,7 +90,12 @@ class Session:
             base_url=settings.url,
             verify=verify,
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            limits=httpx.Limits(max_connections=max(4, settings.max_concurrency * 2), max_keepalive_connections=8),
+            # Keep as many connections alive as requests may be in flight: with TLS, a connection closed after
+            # each burst is a handshake on the next one.
+            limits=httpx.Limits(
+                max_connections=max(4, settings.max_concurrency * 2),
+                max_keepalive_connections=max(4, settings.max_concurrency),
+            ),
             headers={"Accept": "application/json"},
             transport=settings.transport,
         )

@@ -24,7 +24,7 @@ from cac_director.pulumi_provider._paths import map_path, names_at
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 
 CONFIG_NAMESPACE = "cac-director"
-DEFAULT_PROVIDER_PROCESSES = 16
+DEFAULT_PROVIDER_PROCESSES = 4
 # Stack config keys the providers' ``configure()`` reads (``_settings.ProviderSettings.from_config``).
 PROVIDER_SETTINGS_KEYS = (
     "token",
@@ -53,12 +53,13 @@ class ProgramOptions:
 def _node_providers(
     node_names: list[str], options: ProgramOptions, location: Mapping[str, str]
 ) -> dict[str, pulumi.ProviderResource | None]:
-    """One explicit dynamic provider per node, at most ``provider_processes`` of them (nodes share round-robin).
+    """Explicit dynamic providers, at most ``provider_processes`` of them, nodes assigned round-robin.
 
-    Every provider instance is its own ``python -m pulumi.dynamic`` process, and each process serves at
-    most 4 operations at once (pulumi-dynamic-providers.md §6), so one default provider caps a whole stack
-    at 4 Director orders in flight. A node never spans two providers: its lookups and refresh listings stay
-    in one process's cache. Moving a resource to another provider instance of the same package (other node
+    Every provider instance is its own ``python -m pulumi.dynamic`` process. Each serves ``providerThreads``
+    operations at once (``_workers``), so the processes are for CPU (each has its own GIL) and for a
+    configuration that carries the fleet's location, not for concurrency; past a few they only cost memory
+    (~65 MiB each). A node never spans two providers: its lookups and refresh listings stay in one
+    process's cache. Moving a resource to another provider instance of the same package (other node
     order, other ``providerProcesses``) is a no-op for the engine (docs/performance.md).
 
     ``location`` (the fleet's Director URL and pool) goes into every provider's configuration, so that
