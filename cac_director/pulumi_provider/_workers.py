@@ -12,9 +12,9 @@ create): the thread's arguments hold a weak reference to its executor (CPython's
 ``concurrent.futures.thread``), and raising the executor's ``_max_workers`` makes it start more workers on
 demand (a worker is started when a call arrives and none is idle; calls already queued are served as the
 next ones arrive). Anything unexpected (another runtime, a different executor layout) leaves the pool as
-it is. This reaches into private attributes of CPython's executor on purpose: it is the one knob, the SDK
-offers none, and the test below fails loudly if either side changes. ``tests/provider/test_workers.py`` drives a
-real provider process over gRPC: the SDK alone serves 4 calls at once, and ``providerThreads`` more.
+it is. This reaches into private attributes of CPython's executor on purpose: the SDK offers no setting.
+``tests/provider/test_workers.py`` drives a real provider process over gRPC and fails if either side
+changes: the SDK alone must serve exactly 4 calls at once, a widened process all 12 it is sent.
 """
 
 from __future__ import annotations
