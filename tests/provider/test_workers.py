@@ -64,24 +64,20 @@ def _writes_in_flight(fresh: Any, stub: provider_pb2_grpc.ResourceProviderStub, 
     fresh.set_runtime_config(order_delay=ORDER_SECONDS)
     provider = serialize_provider(RepoProvider())
 
-    def create(index: int) -> str:
-        props = {
+    def props(index: int) -> dict[str, Any]:
+        return {
             "__provider": provider,
             "name": f"repo-w{index:02d}",
             "hiddenrepopath": [{"path": "/data/hot/", "retention": 7}],
             "target": {"node": NODE, "node_name": "dn-01"},
         }
+
+    def create(index: int) -> str:
         urn = f"urn:pulumi:test::test::pulumi-python:dynamic/cacdirector:Repo::dn-01/repo-w{index:02d}"
-        return str(stub.Create(provider_pb2.CreateRequest(urn=urn, properties=_struct(props)), timeout=120).id)
+        return str(stub.Create(provider_pb2.CreateRequest(urn=urn, properties=_struct(props(index))), timeout=120).id)
 
     # The engine checks every resource before creating it; the first check loads and configures the provider.
-    first = {
-        "__provider": provider,
-        "name": "repo-w00",
-        "hiddenrepopath": [{"path": "/data/hot/", "retention": 7}],
-        "target": {"node": NODE, "node_name": "dn-01"},
-    }
-    checked = stub.Check(provider_pb2.CheckRequest(urn="urn:x", olds=_struct({}), news=_struct(first)))
+    checked = stub.Check(provider_pb2.CheckRequest(urn="urn:x", olds=_struct({}), news=_struct(props(0))))
     assert not checked.failures
 
     started = time.monotonic()
