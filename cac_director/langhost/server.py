@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from concurrent import futures
 from importlib import metadata
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any
 import grpc
 from google.protobuf import empty_pb2, json_format
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
+
+from cac_director.langhost.plugins import run_plugin
 
 # Exit code with which Pulumi's bootstrap says "the error was already shown to the user".
 _USER_ACTIONABLE_EXIT = 32
@@ -47,11 +50,13 @@ def _find_exec_script() -> str:
     )
 
 
-def _program_python(root: str, options: dict[str, Any]) -> tuple[str, dict[str, str]]:
+def _program_python(
+    root: str, options: Mapping[str, Any], base_env: Mapping[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
     """The interpreter for the program: the project's virtualenv when Pulumi.yaml names one."""
-    env = dict(os.environ)
+    env = dict(os.environ if base_env is None else base_env)
     env.pop("PYTHONHOME", None)
-    venv = str(options.get("virtualenv") or os.environ.get("PULUMI_RUNTIME_VIRTUALENV", ""))
+    venv = str(options.get("virtualenv") or env.get("PULUMI_RUNTIME_VIRTUALENV", ""))
     if not venv:
         return sys.executable, env
     venv_path = Path(venv) if Path(venv).is_absolute() else Path(root or ".") / venv
@@ -143,6 +148,10 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         if returncode == _USER_ACTIONABLE_EXIT:
             return language_pb2.RunResponse(bail=True)
         return language_pb2.RunResponse(error=f"Program exited with non-zero exit code: {returncode}")
+
+    def RunPlugin(self, request: Any, context: Any) -> Iterator[Any]:
+        # Policy packs (PulumiPolicy.yaml with `runtime: python`) start this way.
+        return run_plugin(request, context, _program_python)
 
     def Cancel(self, request: Any, context: Any) -> Any:
         return empty_pb2.Empty()
