@@ -19,6 +19,7 @@ from cac_director.config.fleet import RECEIVES, FleetInfo, NodeKind, load_fleet,
 from cac_director.config.issues import Issue, IssueCollector, Mark
 from cac_director.config.loader import PosDict, display_path, load_yaml_file, mark_of
 from cac_director.config.models import SECTION_DEFAULTS, TopologyInstance
+from cac_director.config.protection import pop_protect, protected_sections
 from cac_director.config.resolve import Folded, Resolver, fold
 from cac_director.config.validate import validate_references, validate_resource
 from cac_director.config.variables import Interpolator
@@ -72,6 +73,8 @@ class ResolvedInstance:
     """Template ids root-first, then the instance file."""
     vars: dict[str, Any] = field(default_factory=dict)
     warnings: list[Issue] = field(default_factory=list)
+    protected: frozenset[tuple[str, str]] = frozenset()
+    """(section, name) of the objects that YAML protects (``protect: true``, ``spec.protect``)."""
 
 
 def check_instance(
@@ -157,7 +160,10 @@ def _check(  # noqa: PLR0911 - stops at the first stage that leaves nothing to c
 
     scope = {"instance.name": name, "fleet.name": fleet.name if fleet else ""}
     interpolator = Interpolator(folded.vars, scope, collector)
-    resolved_sections = _finalize_and_validate(folded, interpolator, collector)
+    protected: set[tuple[str, str]] = set()
+    resolved_sections = _finalize_and_validate(folded, interpolator, collector, protected)
+    for section in protected_sections(spec):
+        protected.update((section, str(r[by_section(section).name_key])) for r in resolved_sections[section])
     if fleet is None:
         return None
     targets = spec.get("targets") if isinstance(spec.get("targets"), dict) else None
@@ -170,11 +176,12 @@ def _check(  # noqa: PLR0911 - stops at the first stage that leaves nothing to c
         sections=resolved_sections,
         chain=(*folded.chain,),
         vars=dict(interpolator.vars),
+        protected=frozenset(protected),
     )
 
 
 def _finalize_and_validate(
-    folded: Folded, interpolator: Interpolator, collector: IssueCollector
+    folded: Folded, interpolator: Interpolator, collector: IssueCollector, protected: set[tuple[str, str]]
 ) -> dict[str, list[dict[str, Any]]]:
     """Plain resources per section (levels 3-4 reported), in resolved order."""
     located: dict[str, list[tuple[str, dict[str, Any], Any]]] = {}
@@ -203,6 +210,8 @@ def _finalize_and_validate(
                 )
                 continue
             seen[str(name)] = mark_of(source, name_key)
+            if pop_protect(resource, source, base[0], collector):
+                protected.add((section, str(name)))
             for key, value in defaults.items():
                 resource.setdefault(key, value)
             for list_path, values in nested:

@@ -147,7 +147,10 @@ def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, A
                     f"{node.name}/{name}",
                     props,
                     pulumi.ResourceOptions(
-                        depends_on=depends or None, protect=options.protect, provider=providers[node.name]
+                        depends_on=depends or None,
+                        # Stack-wide, or from YAML (`protect: true` on the object or its section).
+                        protect=options.protect or (conv.yaml_section, name) in resolved.protected,
+                        provider=providers[node.name],
                     ),
                 )
                 graph.add(node.name, conv.yaml_section, name, resource)

@@ -94,8 +94,24 @@ class Targets(StrictModel):
     aios: Selector | None = None
 
 
+SectionName = Literal[
+    "repos",
+    "routingPolicies",
+    "normalizationPolicies",
+    "enrichmentPolicies",
+    "processingPolicies",
+    "deviceGroups",
+    "devices",
+    "syslogCollectors",
+    "alertRules",
+]
+
+
 class InstanceSpec(_SectionsSpec):
     targets: Targets | None = None
+    protect: bool | dict[SectionName, bool] | None = Field(
+        default=None, description="Protect every object (true) or whole sections ({repos: true}) from deletion."
+    )
 
 
 class InstanceMetadata(StrictModel):
