@@ -23,6 +23,13 @@ _DIRECTIVES: dict[str, Any] = {
 }
 
 
+_WHOLE_PLACEHOLDER = r"^\$\{[^}]+\}$"
+_ANY_PLACEHOLDER = r"\$\{[^}]+\}"
+_STRING_CONSTRAINTS = frozenset({"pattern", "enum", "const", "maxLength", "minLength", "format"})
+# Not a Director field: Pulumi's protect option for this object (cac_director/config/protection.py).
+_PROTECT = {"protect": {"type": ["boolean", "null"], "description": "Pulumi refuses to delete this object."}}
+
+
 def _partial(schema: dict[str, Any], required: list[str]) -> dict[str, Any]:
     """Drop ``required`` everywhere, allow directives, ``${...}`` strings for numbers and booleans."""
     schema = copy.deepcopy(schema)
@@ -38,7 +45,14 @@ def _partial(schema: dict[str, Any], required: list[str]) -> dict[str, Any]:
                 # A placeholder such as "${vars.hotDays}" is a string until resolution.
                 kind = node.pop("type")
                 bounds = {k: node.pop(k) for k in ("minimum", "maximum") if k in node}
-                node["anyOf"] = [{"type": kind, **bounds}, {"type": "string", "pattern": r"^\$\{[^}]+\}$"}]
+                node["anyOf"] = [{"type": kind, **bounds}, {"type": "string", "pattern": _WHOLE_PLACEHOLDER}]
+            elif _STRING_CONSTRAINTS & node.keys() and node.get("type", "string") == "string":
+                # "${vars.hotPath}" may become any path, enum value or name: resolution judges the result.
+                constrained = {k: node.pop(k) for k in [*_STRING_CONSTRAINTS, "type"] if k in node}
+                node["anyOf"] = [
+                    {"type": "string", **constrained},
+                    {"type": "string", "pattern": _ANY_PLACEHOLDER},
+                ]
         elif isinstance(node, list):
             for value in node:
                 walk(value)
@@ -53,6 +67,7 @@ def _resources_schema(section: str, defs: dict[str, Any]) -> dict[str, Any]:
     """Array schema of a section; its model and nested models are hoisted into the root ``defs``."""
     model = SECTION_MODELS[section]
     schema = _partial(model.model_json_schema(mode="validation"), [by_section(section).name_key])
+    schema["properties"].update(copy.deepcopy(_PROTECT))
     for name, definition in schema.pop("$defs", {}).items():
         defs[name] = definition
     defs[model.__name__] = schema

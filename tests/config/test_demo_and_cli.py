@@ -136,7 +136,7 @@ def test_cli_schema_describes_three_kinds_and_sections() -> None:
     assert kinds == {"Fleet", "ConfigTemplate", "TopologyInstance"}
     repo = schema["$defs"]["Repo"]
     assert repo["required"] == ["name"] and "_action" in repo["properties"]
-    assert schema["$defs"]["Device"]["properties"]["availability"]["anyOf"][0]["enum"] == [
+    assert schema["$defs"]["Device"]["properties"]["availability"]["anyOf"][0]["anyOf"][0]["enum"] == [
         "Minimal",
         "Minor",
         "Major",
