@@ -14,13 +14,14 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cac_director.cli.emulator",
     "cac_director.cli.config_commands",
     "cac_director.cli.export",
+    "cac_director.cli.completion",
 )
 
 app = typer.Typer(
     name="cac-director",
     help="Configuration as code for LogPoint SIEMs through the LogPoint Director API.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (docs/editor-and-ci.md)
     pretty_exceptions_enable=False,
     # Help texts contain literal brackets (POOL/NODE[/NAME]); never read them as rich markup.
     rich_markup_mode=None,

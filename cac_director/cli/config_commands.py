@@ -121,18 +121,26 @@ def render(
     node: Annotated[str | None, typer.Option(help="Only this node.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.yaml,
     templates: TemplatesOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Same as --format json; errors too come as JSON on stdout.")
+    ] = False,
 ) -> None:
     if not instance.is_file():
-        _cannot_run(False, f"{instance} is not a file")
+        _cannot_run(as_json, f"{instance} is not a file")
     resolved, issues = check_instance(instance, templates)
     if resolved is None:
+        if as_json:
+            payload = {"valid": False, "exit_code": EXIT_INVALID, "issues": [issue.to_json() for issue in issues]}
+            sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+            raise typer.Exit(EXIT_INVALID)
         console = Console(stderr=True, highlight=False, soft_wrap=True)
         _print_issues(console, issues)
         console.print("[bold red]invalid[/bold red] - nothing rendered")
         raise typer.Exit(EXIT_INVALID)
     if node is not None and node not in resolved.nodes:
-        _cannot_run(False, f"node {node!r} is not targeted by {resolved.name} (targeted: {', '.join(resolved.nodes)})")
-    sys.stdout.write(render_text(resolved, node, output_format.value))
+        targeted = ", ".join(resolved.nodes)
+        _cannot_run(as_json, f"node {node!r} is not targeted by {resolved.name} (targeted: {targeted})")
+    sys.stdout.write(render_text(resolved, node, Format.json.value if as_json else output_format.value))
 
 
 def schema(

@@ -7,6 +7,7 @@ files validate with warnings; 2 a user mistake (fleet, node, option, missing tok
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import ConfigError, DirectorError
 from cac_director.export import ExportResult, check_written, export_fleet, parse_only, stream, write_files
 from cac_director.export.documents import group_name, template_name
+from cac_director.export.report import json_failure, json_report
 
 EXIT_OK, EXIT_WARNINGS, EXIT_USER, EXIT_DIRECTOR = 0, 1, 2, 3
 
@@ -48,8 +50,16 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     token_env: Annotated[str, typer.Option(help="Environment variable holding the Director token.")] = TOKEN_ENV,
     ca_bundle: Annotated[Path | None, typer.Option(help="CA bundle to verify the Director's certificate.")] = None,
     insecure_skip_verify: Annotated[bool, typer.Option(help="Do not verify TLS certificates (labs only).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Report as JSON on stdout instead of the table (needs --out DIR).")
+    ] = False,
 ) -> None:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if as_json:
+        # Errors and the report go to stdout as JSON; the table is not printed.
+        err = _JsonConsole()
+        if out == "-":
+            _fail(err, "--json writes the report on stdout: give the files a directory with --out DIR")
     token = os.environ.get(token_env, "")
     if not token:
         _fail(err, f"no Director token: set the environment variable {token_env} (or name another with --token-env)")
@@ -77,8 +87,12 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     else:
         write_files(result, Path(out))
         check_written(result, Path(out))
-    _summary(err, result, out)
-    raise typer.Exit(_exit_code(result))
+    code = _exit_code(result)
+    if as_json:
+        sys.stdout.write(json.dumps(json_report(result, out, code), indent=2) + "\n")
+    else:
+        _summary(err, result, out)
+    raise typer.Exit(code)
 
 
 def _fleet_url(fleet: Path) -> str:
@@ -87,8 +101,18 @@ def _fleet_url(fleet: Path) -> str:
     return read_fleet(fleet)[0].director_url
 
 
+class _JsonConsole(Console):
+    """Where ``_fail`` reports under ``--json``: one JSON object on stdout."""
+
+    def __init__(self) -> None:
+        super().__init__(stderr=True)
+
+
 def _fail(err: Console, message: str, code: int = EXIT_USER) -> None:
-    err.print(f"[bold red]error:[/bold red] {escape(message)}")
+    if isinstance(err, _JsonConsole):
+        sys.stdout.write(json.dumps(json_failure(code, message)) + "\n")
+    else:
+        err.print(f"[bold red]error:[/bold red] {escape(message)}")
     raise typer.Exit(code)
 
 

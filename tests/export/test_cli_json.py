@@ -1,0 +1,45 @@
+"""``cac-director export --json``: the report CI reads, on stdout, for success and for mistakes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from cac_director.cli import _register_all, app
+from tests.export.conftest import FLEET, STAGING, TOKEN, populate
+
+_register_all()
+
+
+def _run(emu: Any, *args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(
+        app,
+        ["export", "--fleet", str(FLEET), "--director-url", emu.url, "--json", *args],
+        env={"DIRECTOR_TOKEN": TOKEN, **(env or {})},
+    )
+
+
+def test_json_report_lists_files_counts_and_instances(emu: Any, tmp_path: Path) -> None:
+    populate(emu, STAGING)
+    result = _run(emu, "--node", "dn-stg-01", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["ok"] is True and report["exit_code"] == 0 and report["fleet"] == "bank-a"
+    assert all((tmp_path / path).is_file() for path in report["files"])
+    [node] = report["nodes"]
+    assert node["node"] == "dn-stg-01" and node["sections"]["repos"]["exported"] > 0
+    assert report["instances"] and report["issues"] == []
+    assert TOKEN not in result.stdout
+
+
+def test_json_mistakes_are_one_json_error(emu: Any, tmp_path: Path) -> None:
+    streamed = _run(emu, "--node", "dn-stg-01")
+    assert streamed.exit_code == 2
+    assert "--out DIR" in json.loads(streamed.stdout)["error"]
+    no_token = _run(emu, "--node", "dn-stg-01", "--out", str(tmp_path), env={"DIRECTOR_TOKEN": ""})
+    assert no_token.exit_code == 2
+    failure = json.loads(no_token.stdout)
+    assert failure == {"ok": False, "exit_code": 2, "error": failure["error"]} and "DIRECTOR_TOKEN" in failure["error"]
