@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+
 # Typer's own generator (re-exported by typer.completion, which mypy does not see as public).
 from typer._completion_shared import get_completion_script
 
