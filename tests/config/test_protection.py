@@ -5,15 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cac_director.config import check_instance, load_instance
-
-INSTANCE = "cust/prod/instance.yaml"
-
-
-def _edit(root: Path, file: str, old: str, new: str) -> None:
-    path = root / file
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+from tests.config.test_resolution import INSTANCE, _edit
 
 
 def test_object_protect_is_inherited_overridable_and_never_reaches_the_director_fields(mini: Path) -> None:

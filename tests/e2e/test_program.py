@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,8 @@ from cac_director.config import ResolvedInstance, load_instance
 from cac_director.conventions import REGISTRY, by_section
 from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping
 from cac_director.emulator import Emulator, EmulatorConfig
-from tests.conftest import REPO_ROOT, PulumiCLI
+from tests.conftest import PulumiCLI
+from tests.e2e.conftest import copy_project
 
 pytestmark = pytest.mark.e2e
 
@@ -97,14 +97,7 @@ class Deployment:
 
 @pytest.fixture
 def deployment(tmp_path: Path, pulumi_cli_factory) -> Iterator[Deployment]:
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(REPO_ROOT / "__main__.py", project)
-    shutil.copytree(REPO_ROOT / "fleets", project / "fleets")
-    settings = (
-        (REPO_ROOT / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {REPO_ROOT / '.venv'}")
-    )
-    (project / "Pulumi.yaml").write_text(settings)
+    project = copy_project(tmp_path)
     cfg = EmulatorConfig.from_fleet_files([project / "fleets" / "bank-a" / "fleet.yaml"], token=TOKEN)
     with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
         cli: PulumiCLI = pulumi_cli_factory(project)
