@@ -6,10 +6,13 @@ Enforcement levels and thresholds come from the pack's configuration (``pulumi p
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import yaml
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -95,11 +98,31 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@functools.cache
+def stack_instance(stack: str, project_dir: Path) -> str:
+    """``cac-director:instance`` of ``Pulumi.<stack>.yaml``, so that messages name the YAML file.
+
+    The engine starts the pack in the project directory, where the stack files are; the analyzer protocol
+    hands the pack the resources only, and pulumi-policy keeps the stack's config from the policies.
+    """
+    try:
+        settings = yaml.safe_load((project_dir / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return ""
+    config = settings.get("config") if isinstance(settings, dict) else None
+    instance = config.get("cac-director:instance") if isinstance(config, dict) else None
+    return instance if isinstance(instance, str) else ""
+
+
 def _policy(rule: Rule) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         config = {**rule.defaults(), **dict(args.get_config())}
         subject = rules.Subject(
-            type_token=args.resource_type, props=args.props, urn=args.urn, protect=bool(args.opts.protect)
+            type_token=args.resource_type,
+            props=args.props,
+            urn=args.urn,
+            protect=bool(args.opts.protect),
+            instance=stack_instance(rules.stack_of(args.urn), Path.cwd()),
         )
         for message in rule.check(subject, config):
             report_violation(message, None)

@@ -18,6 +18,12 @@ DEFAULT_PRODUCTION_STACKS = ("prod", "production", "prod-*", "*-prod", "producti
 _SECTION = {conv.type_name: conv for conv in REGISTRY}
 
 
+def stack_of(urn: str) -> str:
+    """The stack of ``urn:pulumi:<stack>::<project>::<type>::<name>``."""
+    head = urn.split("::", 1)[0]
+    return head.split(":", 2)[2] if head.count(":") >= 2 else ""
+
+
 @dataclass(frozen=True)
 class Subject:
     """One resource as the engine shows it to a policy."""
@@ -26,6 +32,8 @@ class Subject:
     props: Mapping[str, Any]
     urn: str
     protect: bool = False
+    instance: str = ""
+    """The stack's instance file (``cac-director:instance``), when the pack could read the stack config."""
 
     @property
     def type_name(self) -> str:
@@ -33,9 +41,7 @@ class Subject:
 
     @property
     def stack(self) -> str:
-        # urn:pulumi:<stack>::<project>::<type>::<name>
-        head = self.urn.split("::", 1)[0]
-        return head.split(":", 2)[2] if head.count(":") >= 2 else ""
+        return stack_of(self.urn)
 
     @property
     def object_name(self) -> str:
@@ -48,10 +54,12 @@ class Subject:
         return str(target.get("node_name", "")) if isinstance(target, Mapping) else ""
 
     def where(self) -> str:
-        """``repos: repo-pci on node dn-prod-01 (resource dn-prod-01/repo-pci)``: the YAML entry to edit."""
+        """```repos: name: repo-pci` of fleets/.../instance.yaml ... on node dn-prod-01 (resource ...)``: the
+        YAML entry to edit (``cac-director render`` and ``validate`` show the file that sets each value)."""
         conv = _SECTION[self.type_name]
+        source = f" of {self.instance} or a template it extends" if self.instance else ""
         return (
-            f"`{conv.yaml_section}: {conv.name_key}: {self.object_name}` on node {self.node} "
+            f"`{conv.yaml_section}: {conv.name_key}: {self.object_name}`{source} on node {self.node} "
             f"(resource {self.node}/{self.object_name})"
         )
 

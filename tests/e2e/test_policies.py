@@ -43,7 +43,10 @@ def test_mandatory_rules_fail_the_preview_and_advisory_ones_warn(prod_stack: Pul
     assert failed.returncode != 0, output
     assert "mandatory" in output
     assert "pci-repo-min-retention" in output
-    assert "`repos: name: repo-pci` on node dn-prod-01" in output
+    assert (
+        "`repos: name: repo-pci` of fleets/bank-a/prod/instance.yaml or a template it extends on node dn-prod-01"
+        in output
+    )
     assert "keeps logs 300 days" in output
     assert "no-repo-deletion-in-production" in output
     assert "no-insecure-skip-verify-in-production" in output

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 from cac_director.guardrails import rules
-from cac_director.guardrails.pack import RULES
+from cac_director.guardrails.pack import RULES, stack_instance
 
 REPO = "pulumi-python:dynamic/cacdirector:Repo"
 PROD_URN = "urn:pulumi:bank-a-prod::cac-director::" + REPO + "::dn-prod-01/repo-pci"
@@ -64,3 +67,12 @@ def test_every_rule_has_defaults_for_its_configuration() -> None:
     }
     for rule in RULES:
         assert set(rule.defaults()) == set(rule.properties)
+
+
+def test_messages_name_the_instance_file_from_the_stack_config(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.bank-a-prod.yaml").write_text("config:\n  cac-director:instance: fleets/bank-a/prod/i.yaml\n")
+    instance = stack_instance("bank-a-prod", tmp_path)
+    assert instance == "fleets/bank-a/prod/i.yaml"
+    assert stack_instance("other", tmp_path) == ""
+    subject = dataclasses.replace(_repo(PROD_URN, 30), instance=instance)
+    assert subject.where().startswith("`repos: name: repo-pci` of fleets/bank-a/prod/i.yaml or a template it extends")
