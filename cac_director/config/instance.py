@@ -20,6 +20,7 @@ from cac_director.config.issues import Issue, IssueCollector, Mark
 from cac_director.config.loader import PosDict, display_path, load_yaml_file, mark_of
 from cac_director.config.models import SECTION_DEFAULTS, TopologyInstance
 from cac_director.config.protection import pop_protect, protected_sections
+from cac_director.config.node_references import NodeReference, collect_node_references
 from cac_director.config.resolve import Folded, Resolver, fold
 from cac_director.config.validate import validate_references, validate_resource
 from cac_director.config.variables import Interpolator
@@ -75,6 +76,8 @@ class ResolvedInstance:
     warnings: list[Issue] = field(default_factory=list)
     protected: frozenset[tuple[str, str]] = frozenset()
     """(section, name) of the objects that YAML protects (``protect: true``, ``spec.protect``)."""
+    node_references: list[NodeReference] = field(default_factory=list)
+    """Vendor objects and built-ins the configuration names, to verify against each node."""
 
 
 def check_instance(
@@ -161,7 +164,7 @@ def _check(  # noqa: PLR0911 - stops at the first stage that leaves nothing to c
     scope = {"instance.name": name, "fleet.name": fleet.name if fleet else ""}
     interpolator = Interpolator(folded.vars, scope, collector)
     protected: set[tuple[str, str]] = set()
-    resolved_sections = _finalize_and_validate(folded, interpolator, collector, protected)
+    resolved_sections, node_references = _finalize_and_validate(folded, interpolator, collector, protected)
     for section in protected_sections(spec):
         protected.update((section, str(r[by_section(section).name_key])) for r in resolved_sections[section])
     if fleet is None:
@@ -174,6 +177,7 @@ def _check(  # noqa: PLR0911 - stops at the first stage that leaves nothing to c
         fleet=fleet,
         nodes=nodes,
         sections=resolved_sections,
+        node_references=node_references,
         chain=(*folded.chain,),
         vars=dict(interpolator.vars),
         protected=frozenset(protected),
@@ -222,7 +226,7 @@ def _finalize_and_validate(
         located[section] = entries
         output[section] = resources
     validate_references(located, folded.deleted, collector)
-    return output
+    return output, collect_node_references(located)
 
 
 def _desired_nodes(

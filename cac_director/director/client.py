@@ -123,7 +123,8 @@ class DirectorClient:
             if time.monotonic() + wait > deadline:
                 raise OrderTimeout(
                     f"{action} on node {self.node_name}: the Director's order did not finish within "
-                    f"{self.settings.order_deadline:g}s (raise order_deadline if the Director is slow)",
+                    f"{self.settings.order_deadline:g}s (if the Director is just slow, raise the stack setting "
+                    "`cac-director:orderTimeout`, in seconds)",
                     order_url=path,
                 )
             time.sleep(wait)

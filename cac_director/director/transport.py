@@ -55,6 +55,23 @@ class Reply:
     text: str
 
 
+def _stop_on_tls_failure(exc: BaseException, what: str) -> None:
+    """Raise at once when the connection failed on TLS: a certificate problem does not go away by retrying."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            raise DirectorUnavailable(
+                f"{what}: the Director's TLS certificate is not trusted ({cause.verify_message or cause.reason}): "
+                "set `cac-director:caBundle` to the CA file that signed it (`insecureSkipVerify: true` only for tests)"
+            ) from None
+        if isinstance(cause, ssl.SSLError):
+            raise DirectorUnavailable(
+                f"{what}: the TLS handshake with the Director failed ({cause.reason or cause}): "
+                "check `cac-director:caBundle`"
+            ) from None
+        cause = cause.__cause__ or cause.__context__
+
+
 def _body_excerpt(response: httpx.Response) -> str:
     text = response.text[:300]
     return text.replace("\n", " ")
@@ -170,6 +187,7 @@ class Session:
                     response = self.http.request(method, path, json=json, headers=headers)
             except UNSENT_ERRORS as exc:
                 self._log(method, path, None, started, attempt, type(exc).__name__)
+                _stop_on_tls_failure(exc, what)
                 if attempt >= s.max_retries:
                     raise DirectorUnavailable(
                         f"{what}: cannot reach the Director at {s.url} after {attempt + 1} attempt(s) "

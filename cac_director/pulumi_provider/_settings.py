@@ -7,10 +7,12 @@ resource inputs, outputs or the pickled provider: it cannot land in Pulumi state
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
 from cac_director.director import ClientSettings
+from cac_director.director.settings import TOKEN_ENV
 
 NAMESPACE = "cac-director"
 DEFAULT_THREADS = 32
@@ -49,7 +51,8 @@ class ProviderSettings:
     def from_config(cls, get: Any) -> ProviderSettings:
         """``get(key)`` returns the stack config value of ``cac-director:<key>`` or None (values are strings)."""
         return cls(
-            token=get("token") or None,
+            # The environment wins, so a rotated DIRECTOR_TOKEN reaches providers recorded with an old one.
+            token=os.environ.get(TOKEN_ENV) or get("token") or None,
             refresh_secret=get("refreshSecret") or None,
             ca_bundle=get("caBundle") or None,
             verify=not _bool(get("insecureSkipVerify"), False),

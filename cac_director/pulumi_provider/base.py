@@ -41,8 +41,9 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 
 from cac_director.conventions import ResourceConventions
-from cac_director.director import DirectorClient, NodeResolver, mapping
+from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping
 from cac_director.director.client import object_id
+from cac_director.director.connection_check import CheckedOnce, ConnectionCheckFailed
 from cac_director.director.single_flight import SingleFlightCache
 from cac_director.errors import (
     AuthenticationFailed,
@@ -52,6 +53,7 @@ from cac_director.errors import (
     OrderFailed,
     ValidationRefused,
 )
+from cac_director.pulumi_provider import _one_line_errors
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
 from cac_director.pulumi_provider._workers import widen_current_pool
@@ -66,6 +68,8 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 _resolvers: dict[int, NodeResolver] = {}
 _read_cache: SingleFlightCache[dict[str, dict[str, Any]]] = SingleFlightCache()
 _cache_lock = threading.Lock()
+# A wrong token or pool fails every resource the same way: check each connection once per process.
+_connection_checks = CheckedOnce()
 
 
 def _clean_errors(verb: str) -> Callable[[_F], _F]:
@@ -133,6 +137,7 @@ class DirectorProvider(ResourceProvider):
         self._settings = ProviderSettings()
 
     def configure(self, req: ConfigureRequest) -> None:
+        _one_line_errors.install()
         self._settings = ProviderSettings.from_config(lambda key: req.config.get(f"{NAMESPACE}:{key}"))
         # The SDK runs configure in one of the provider process's gRPC worker threads (4 by default).
         widen_current_pool(self._settings.threads)
@@ -147,10 +152,14 @@ class DirectorProvider(ResourceProvider):
     def _model(props: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in props.items() if k not in META_KEYS and k != PROVIDER_KEY}
 
+    def _client_settings(self, target: dict[str, Any]) -> ClientSettings:
+        url, pool = self._location(target)
+        return self._settings.client_settings(str(url), str(pool))
+
     def _connect(self, props: dict[str, Any]) -> tuple[DirectorClient, NodeResolver]:
         target = props["target"]
-        url, pool = self._location(target)
-        settings = self._settings.client_settings(str(url), str(pool))
+        settings = self._client_settings(target)
+        _connection_checks.ensure(settings)
         client = DirectorClient.for_node(settings, str(target["node"]), str(target.get("node_name") or ""))
         with _cache_lock:
             resolver = _resolvers.get(id(client))
@@ -364,7 +373,14 @@ class DirectorProvider(ResourceProvider):
                 "importing is not supported for cac-director resources; "
                 "use `pulumi config set cac-director:adoptExisting true` and `pulumi up` instead"
             )
-        client, resolver = self._connect(props)
+        try:
+            client, resolver = self._connect(props)
+        except ConnectionCheckFailed:
+            if _connection_checks.first_report(self._client_settings(props["target"])):
+                raise
+            # Another object of this process reported it and fails the operation: one line, not one per object.
+            # Keeping the recorded state is what an operation that reads nothing would do.
+            return ReadResult(id_, props)
         live = self._read_one(client, id_)
         if live is None:
             # Deleted out of band: a blank id tells the engine to drop it from state; the next `up` recreates it.

@@ -20,6 +20,7 @@ import pulumi
 from cac_director.config import ResolvedInstance, load_instance
 from cac_director.conventions import LOOKUPS, REGISTRY, Reference
 from cac_director.errors import ValidationFailed
+from cac_director.pulumi_provider import preflight
 from cac_director.pulumi_provider._paths import map_path, names_at
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 
@@ -200,6 +201,7 @@ def run() -> None:
         raise pulumi.RunError(str(exc)) from None
     for warning in resolved.warnings:
         pulumi.log.warn(warning.render())
+    preflight.check_director(config, resolved, config.get("directorUrl") or resolved.fleet.director_url)
     processes = config.get_int("providerProcesses")
     options = ProgramOptions(
         director_url=config.get("directorUrl") or "",

@@ -67,6 +67,13 @@ CASES = [
         "repos[repo-x].hiddenrepopath[hot].retention",
     ),
     Case(
+        "builtin-name-managed",
+        append("  repos:\n    - {name: default, hiddenrepopath: [{_id: hot, path: /data/hot/, retention: 10}]}\n"),
+        "builtin-name",
+        INSTANCE,
+        "repos[default].name",
+    ),
+    Case(
         "unknown-field",
         ((INSTANCE, "ip: [10.0.0.1]", "ipaddress: [10.0.0.1]"),),
         "unknown-field",

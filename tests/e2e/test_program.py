@@ -86,10 +86,12 @@ class Deployment:
         path.write_text(transform(path.read_text()))
 
     def preview_steps(self) -> dict[str, set[str]]:
-        """op -> logical names (``node/name``) of a `pulumi preview --json`."""
+        """op -> logical names (``node/name``) of a `pulumi preview --json` (its refresh reads left out)."""
         out = json.loads(self.cli.run("preview", "--json").stdout)
         steps: dict[str, set[str]] = {}
         for step in out.get("steps", []):
+            if step["op"] == "refresh":
+                continue
             if step["urn"].endswith("::" + step["urn"].split("::")[-1]) and "cacdirector" in step["urn"]:
                 steps.setdefault(step["op"], set()).add(step["urn"].split("::")[-1])
         return steps

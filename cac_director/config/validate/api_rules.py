@@ -30,6 +30,15 @@ def validate_resource(
                 path=join((*path, name)),
                 hint=f"set {name} in this resource or in a template it inherits from",
             )
+    object_name = resource.get(conventions.name_key)
+    if isinstance(object_name, str) and object_name in conventions.builtins:
+        collector.error(
+            "builtin-name",
+            f"{object_name!r} is a built-in {conventions.type_name}: it is never created, changed or deleted",
+            mark=mark_of(source, conventions.name_key),
+            path=join((*path, conventions.name_key)),
+            hint="reference the built-in by name where it is needed; give a managed object another name",
+        )
     check_model(SECTION_MODELS[section], resource, collector, base=path, fallback=mark_of(source), root=source)
     for rule in _RULES.get(section, ()):
         rule(resource, source, path, collector)

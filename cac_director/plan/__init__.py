@@ -1,0 +1,5 @@
+"""The change report: what a preview will do to each Director object, field by field (docs/plan.md)."""
+
+from cac_director.plan.changes import FieldChange, ObjectChange, render_text, report
+
+__all__ = ["FieldChange", "ObjectChange", "render_text", "report"]

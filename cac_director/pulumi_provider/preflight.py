@@ -1,0 +1,57 @@
+"""What the program checks on the Director before it registers any object (preview included), read-only.
+
+The program runs before the engine touches any resource, so a wrong token, pool, node, address or
+certificate stops the operation here with one line that names the setting to fix, instead of one error per
+resource. The settings follow the providers' rules (``_settings``): ``DIRECTOR_TOKEN`` wins over
+``cac-director:token``.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from cac_director.config import ResolvedInstance
+from cac_director.conventions import LOOKUPS, by_section
+from cac_director.director import ClientSettings, DirectorClient
+from cac_director.director.connection_check import check_connection
+from cac_director.errors import DirectorError
+from cac_director.pulumi_provider._settings import ProviderSettings
+
+
+def check_director(config: pulumi.Config, resolved: ResolvedInstance, url: str) -> None:
+    """Raise ``pulumi.RunError`` (one line per problem, no traceback) unless the Director accepts this stack's
+    settings and every node has the vendor objects and built-ins the configuration names."""
+    # The same retries as the providers': a Director that is only flaky must not stop the plan.
+    settings = ProviderSettings.from_config(config.get).client_settings(url, resolved.fleet.pool_uuid)
+    nodes = {node.logpoint_id: node.name for node in resolved.nodes.values()}
+    try:
+        check_connection(settings, nodes)
+        problems = missing_node_references(settings, resolved)
+    except DirectorError as exc:
+        raise pulumi.RunError(str(exc)) from None
+    if problems:
+        raise pulumi.RunError("\n".join(problems))
+
+
+def missing_node_references(settings: ClientSettings, resolved: ResolvedInstance) -> list[str]:
+    """One line per name the configuration expects on a node that the node does not have (one list per
+    referenced type per node)."""
+    problems: list[str] = []
+    for node in resolved.nodes.values():
+        client = DirectorClient.for_node(settings, node.logpoint_id, node.name)
+        tables: dict[str, set[str]] = {}
+        for ref in resolved.node_references:
+            if ref.section not in node.sections:
+                continue
+            if ref.target not in tables:
+                tables[ref.target] = set(client.lookup_table(ref.target))
+            if ref.value not in tables[ref.target]:
+                problems.append(
+                    f"{ref.where}: {ref.path}: {_label(ref.target)} '{ref.value}' does not exist on node {node.name}; "
+                    "install or create it on that node first, or fix the name"
+                )
+    return problems
+
+
+def _label(target: str) -> str:
+    return LOOKUPS[target].api_path if target in LOOKUPS else f"built-in {by_section(target).type_name}"

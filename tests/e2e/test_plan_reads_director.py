@@ -1,0 +1,174 @@
+"""The plan is declared vs actual, and failures read as one line: the real pulumi CLI against the emulator.
+
+Reuses the ``deployment`` fixture of ``test_program`` (a copy of the project, Bank A prod, emulator on port 0).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+import pytest
+
+from tests.e2e.test_program import TOKEN, Deployment, deployment
+
+pytestmark = pytest.mark.e2e
+__all__ = ["deployment"]
+
+
+DRIFTED = {"hiddenrepopath": [{"path": "/data/cold/", "retention": 999}]}
+
+
+def _output(proc: object) -> str:
+    return f"{getattr(proc, 'stdout', '')}\n{getattr(proc, 'stderr', '')}"
+
+
+def _repo(d: Deployment, node_name: str, name: str) -> tuple[str, str, dict[str, object]]:
+    pool = d.resolved().fleet.pool_uuid
+    node = next(n for n in d.resolved().nodes.values() if n.name == node_name)
+    repo = next(o for o in d.emu.objects(pool, node.logpoint_id, "Repos") if o["name"] == name)
+    return pool, node.logpoint_id, repo
+
+
+def test_plain_preview_sees_drift_and_plain_up_repairs_it(deployment: Deployment) -> None:
+    d = deployment
+    d.cli.run("up", "--yes")
+    pool, node_id, repo = _repo(d, "dn-prod-01", "repo-linux")
+    d.emu.oob_update(pool, node_id, "Repos", repo["id"], DRIFTED)
+
+    preview = d.cli.run("preview", "--expect-no-changes", check=False)
+    assert preview.returncode != 0, _output(preview)
+    assert "dn-prod-01/repo-linux" in preview.stdout
+
+    d.cli.run("up", "--yes")
+    assert d.live_state() == d.desired_state()
+    d.cli.run("preview", "--expect-no-changes")
+
+    # The documented way back to planning against the recorded state: the drift is not seen.
+    d.emu.oob_update(pool, node_id, "Repos", repo["id"], DRIFTED)
+    d.cli.run("preview", "--refresh=false", "--expect-no-changes")
+
+
+def test_wrong_token_is_one_clear_line_and_no_traceback(deployment: Deployment) -> None:
+    d = deployment
+    d.cli.run("up", "--yes")
+    d.cli.env["DIRECTOR_TOKEN"] = "wrong-token"
+    for args in (("preview",), ("up", "--yes"), ("destroy", "--yes"), ("refresh", "--yes")):
+        proc = d.cli.run(*args, check=False)
+        text = _output(proc)
+        assert proc.returncode != 0, text
+        assert "Traceback" not in text, text
+        assert "refused the token" in text, text
+        assert "DIRECTOR_TOKEN" in text, text
+        assert "wrong-token" not in text
+    # Nothing was deleted by the refused destroy.
+    assert d.live_state() == d.desired_state()
+
+
+def test_token_rotation_reaches_refresh_preview_and_destroy(deployment: Deployment) -> None:
+    d = deployment
+    d.cli.run("up", "--yes")
+    # Rotate: the Director accepts only the new token; the stack's providers were recorded with the old one.
+    new_token = "e2e-rotated-token-0b9e44"
+    d.emu.app.tokens[new_token] = float("inf")
+    del d.emu.app.tokens[TOKEN]
+
+    d.cli.env["DIRECTOR_TOKEN"] = new_token
+    d.cli.run("refresh", "--yes", "--expect-no-changes")
+    d.cli.run("preview", "--expect-no-changes")
+    d.cli.env.pop("DIRECTOR_TOKEN")
+
+    # The same rotation through the stack config: the refresh before the program still has the recorded token,
+    # and says how to hand the new one over; `up --run-program` does it once, touching only the providers.
+    d.cli.run("config", "set", "--secret", "cac-director:token", new_token)
+    refused = d.cli.run("preview", check=False)
+    assert refused.returncode != 0
+    assert "pulumi up --run-program" in _output(refused)
+    assert "Traceback" not in _output(refused)
+    d.cli.run("up", "--yes", "--run-program")
+    d.cli.run("preview", "--expect-no-changes")
+    d.cli.run("refresh", "--yes", "--expect-no-changes")
+    d.cli.run("destroy", "--yes")
+    pool = d.resolved().fleet.pool_uuid
+    for node in d.resolved().nodes.values():
+        if node.role != "searchHead":
+            names = {o["name"] for o in d.emu.objects(pool, node.logpoint_id, "Repos")}
+            assert names == {"default", "_logpoint", "_LogPointAlerts"}
+
+
+def test_missing_vendor_package_fails_preview_naming_the_yaml(deployment: Deployment) -> None:
+    d = deployment
+    d.edit(
+        "fleets/templates/logpoint/golden-base/normalization-policies.yaml",
+        lambda text: text.replace("[LP_Linux_Syslog]", "[LP_Linux_Syslog, LP_Nonexistent]"),
+    )
+    preview = d.cli.run("preview", check=False)
+    text = _output(preview)
+    assert preview.returncode != 0, text
+    assert "Traceback" not in text, text
+    where = "fleets/templates/logpoint/golden-base/normalization-policies.yaml:13"
+    for node in ("dn-prod-01", "dn-prod-02"):
+        assert (
+            f"{where}: normalizationPolicies[np-linux].norm_packages[1]: NormalizationPackage 'LP_Nonexistent' "
+            f"does not exist on node {node}"
+        ) in text, text
+    # Read-only: nothing was created.
+    assert all(not sections for sections in d.live_state().values())
+
+
+def _plan(d: Deployment) -> tuple[int, dict[str, Any]]:
+    proc = subprocess.run(
+        ["cac-director", "plan", "--json", "--cwd", str(d.project)],
+        env=d.cli.env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), _output(proc)
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def test_plan_reports_moves_and_removals_by_name_with_exit_codes(deployment: Deployment) -> None:
+    d = deployment
+    d.cli.run("up", "--yes")
+    assert _plan(d) == (0, {"changes": []})
+
+    instance = "fleets/bank-a/prod/instance.yaml"
+    d.edit(instance, lambda text: text.replace("{_id: crit-audit, repo: repo-secu}", "{_id: crit-audit, _first: true}"))
+    code, moved = _plan(d)
+    assert code == 1
+    assert moved["changes"] == [
+        {
+            "node": node,
+            "type": "RoutingPolicy",
+            "name": "rp-windows",
+            "action": "update",
+            "changes": [
+                {"field": "routing_criteria[event_category=audit]", "change": "moved", "old": 3, "new": 1},
+                {
+                    "field": "routing_criteria[event_category=audit].repo",
+                    "change": "modified",
+                    "old": "repo-secu",
+                    "new": "repo-audit",
+                },
+            ],
+        }
+        for node in ("dn-prod-01", "dn-prod-02")
+    ]
+
+    d.edit(instance, lambda text: text.replace("{_id: crit-audit, _first: true}", "{_id: crit-audit, _action: delete}"))
+    code, removed = _plan(d)
+    assert code == 1
+    assert [(o["node"], o["name"], [(c["field"], c["change"]) for c in o["changes"]]) for o in removed["changes"]] == [
+        (node, "rp-windows", [("routing_criteria[event_category=audit]", "removed")])
+        for node in ("dn-prod-01", "dn-prod-02")
+    ]
+    # The drift a console user made shows as the live value -> the declared one.
+    d.edit(instance, lambda text: text.replace("_action: delete}", "repo: repo-secu}"))
+    pool, node_id, repo = _repo(d, "dn-prod-01", "repo-linux")
+    d.emu.oob_update(pool, node_id, "Repos", repo["id"], DRIFTED)
+    code, drift = _plan(d)
+    assert code == 1
+    assert [(o["name"], o["action"]) for o in drift["changes"]] == [("repo-linux", "update")]
