@@ -55,7 +55,8 @@ SIZED_DIRECTOR_URL = "http://127.0.0.1:40000"
 BASELINES = ("trivial", "sized")
 DEFAULT_PULUMI_BIN = Path.home() / ".cache/cac-director/pulumi/v3.274.1/bin"
 TOKEN = "bench-director-token-5be1c0"
-OPERATIONS = ("up", "preview", "refresh", "update")
+# ``preview`` refreshes first (Pulumi.yaml ``refresh: always``); ``preview_rec`` plans against the recorded state.
+OPERATIONS = ("up", "preview", "preview_rec", "refresh", "update")
 
 
 # -- the measured environment ------------------------------------------------------------------------------
@@ -187,6 +188,8 @@ class Project:
             return self.pulumi("up", "--yes", "--skip-preview", *par)[0]
         if op == "preview":
             return self.pulumi("preview", "--expect-no-changes", *par)[0]
+        if op == "preview_rec":
+            return self.pulumi("preview", "--refresh=false", "--expect-no-changes", *par)[0]
         return self.pulumi("refresh", "--yes", "--skip-preview", *par)[0]
 
 

@@ -1,0 +1,38 @@
+"""Names a node must already have (vendor objects, built-ins) are collected with the file and line that set them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from cac_director.config import load_instance
+from tests.conftest import REPO_ROOT
+
+PROD = "fleets/bank-a/prod/instance.yaml"
+
+
+def test_vendor_references_keep_their_origin() -> None:
+    resolved = load_instance(REPO_ROOT / PROD)
+    found = {(r.section, r.name, r.target, r.value): (r.path, r.where) for r in resolved.node_references}
+    assert found[("normalizationPolicies", "np-linux", "normalizationPackages", "LP_Linux_Syslog")] == (
+        "normalizationPolicies[np-linux].norm_packages[0]",
+        "fleets/templates/logpoint/golden-base/normalization-policies.yaml:13",
+    )
+    assert ("enrichmentPolicies", "ep-threat-intel", "enrichmentSources", "threat_intelligence") in found
+    assert ("alertRules", "pci-failed-logins", "users", "admin") in found
+    # Managed names are the stack's own business, not the node's.
+    assert {r.target for r in resolved.node_references} == {
+        "normalizationPackages",
+        "compiledNormalizers",
+        "enrichmentSources",
+        "users",
+    }
+
+
+def test_referenced_builtins_are_collected(tmp_path: Path) -> None:
+    shutil.copytree(REPO_ROOT / "fleets", tmp_path / "fleets")
+    instance = tmp_path / PROD
+    instance.write_text(instance.read_text().replace("repo: repo-secu}", "repo: default}"))
+    resolved = load_instance(instance)
+    builtins = [(r.name, r.value, r.path) for r in resolved.node_references if r.target == "repos"]
+    assert builtins == [("rp-windows", "default", "routingPolicies[rp-windows].routing_criteria[crit-audit].repo")]
