@@ -156,12 +156,14 @@ def object_changes(type_name: str, old: dict[str, Any] | None, new: dict[str, An
 def report(preview: dict[str, Any]) -> list[ObjectChange]:
     """Every Director object a ``pulumi preview --json`` document would change, in step order."""
     result: list[ObjectChange] = []
+    seen: set[str] = set()
     for step in preview.get("steps") or []:
         action = ACTIONS.get(str(step.get("op")))
         urn = str(step.get("urn") or "")
         type_token = urn.split("::")[-2] if urn.count("::") >= 3 else ""
-        if action is None or not type_token.startswith(TYPE_PREFIX):
-            continue
+        if action is None or not type_token.startswith(TYPE_PREFIX) or urn in seen:
+            continue  # a replacement comes as several steps of one URN: report it once
+        seen.add(urn)
         type_name = type_token.removeprefix(TYPE_PREFIX)
         old_state, new_state = step.get("oldState") or {}, step.get("newState") or {}
         old = old_state.get("outputs") if action != "create" else None

@@ -62,6 +62,9 @@ def test_report_turns_preview_steps_into_objects() -> None:
                 "newState": {"inputs": _policy([CRITS[0], CRITS[1]])},
             },
             {"op": "create", "urn": urn.replace("rp-windows", "rp-new"), "newState": {"inputs": _policy([])}},
+            {"op": "replace", "urn": urn.replace("rp-windows", "rp-x"), "newState": {"inputs": _policy([])}},
+            {"op": "create-replacement", "urn": urn.replace("rp-windows", "rp-x")},
+            {"op": "delete-replaced", "urn": urn.replace("rp-windows", "rp-x")},
             {"op": "update", "urn": "urn:pulumi:e2e::cac-director::pulumi:providers:pulumi-python::cac-director-00"},
         ]
     }
@@ -69,6 +72,7 @@ def test_report_turns_preview_steps_into_objects() -> None:
     assert [(o["node"], o["name"], o["action"]) for o in objects] == [
         ("dn-1", "rp-windows", "update"),
         ("dn-1", "rp-new", "create"),
+        ("dn-1", "rp-x", "replace"),
     ]
     assert objects[0]["changes"] == [
         {"field": "routing_criteria[event_category=audit]", "change": "removed", "old": CRITS[2], "new": None}
