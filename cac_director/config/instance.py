@@ -19,8 +19,8 @@ from cac_director.config.fleet import RECEIVES, FleetInfo, NodeKind, load_fleet,
 from cac_director.config.issues import Issue, IssueCollector, Mark
 from cac_director.config.loader import PosDict, display_path, load_yaml_file, mark_of
 from cac_director.config.models import SECTION_DEFAULTS, TopologyInstance
-from cac_director.config.protection import pop_protect, protected_sections
 from cac_director.config.node_references import NodeReference, collect_node_references
+from cac_director.config.protection import pop_protect, protected_sections
 from cac_director.config.resolve import Folded, Resolver, fold
 from cac_director.config.validate import validate_references, validate_resource
 from cac_director.config.variables import Interpolator
@@ -186,7 +186,7 @@ def _check(  # noqa: PLR0911 - stops at the first stage that leaves nothing to c
 
 def _finalize_and_validate(
     folded: Folded, interpolator: Interpolator, collector: IssueCollector, protected: set[tuple[str, str]]
-) -> dict[str, list[dict[str, Any]]]:
+) -> tuple[dict[str, list[dict[str, Any]]], list[NodeReference]]:
     """Plain resources per section (levels 3-4 reported), in resolved order."""
     located: dict[str, list[tuple[str, dict[str, Any], Any]]] = {}
     output: dict[str, list[dict[str, Any]]] = {}
