@@ -10,6 +10,7 @@ import json
 import sys
 import time
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from cac_director.errors import CacDirectorError
+from cac_director.fleet import ci_templates
 from cac_director.fleet.discovery import FleetStack, discover
 from cac_director.fleet.impact import impact as compute_impact
 from cac_director.fleet.parallelism import default_parallel
@@ -246,3 +248,89 @@ def impact(
     else:
         print_impact(Console(highlight=False, soft_wrap=True), impacts, since)
     raise typer.Exit(code)
+
+
+@fleet_app.command("list", help="List the selected stacks (no Pulumi run): names, JSON, or a GitHub matrix.")
+def list_stacks(  # noqa: PLR0917 - one parameter per command-line option
+    tree: TreeArgument = None,
+    project: ProjectOption = None,
+    customer: CustomerOption = None,
+    env: EnvOption = None,
+    stack: StackOption = None,
+    node_tag: TagOption = None,
+    changed_since: ChangedOption = None,
+    as_json: JsonOption = False,
+    github_matrix: Annotated[
+        bool, typer.Option("--github-matrix", help='One line {"include": [{"stack", "config"}]} for a job matrix.')
+    ] = False,
+    names: Annotated[bool, typer.Option("--names", help="Stack names only, one per line.")] = False,
+) -> None:
+    try:
+        project_dir = _project_dir(project)
+        chosen = _selected(_tree(project_dir, tree), customer, env, stack, node_tag, changed_since)
+    except CacDirectorError as exc:
+        _fail(str(exc), as_json or github_matrix)
+    if github_matrix:
+        sys.stdout.write(json.dumps(ci_templates.github_matrix(chosen, str(project_dir)), separators=(",", ":")) + "\n")
+    elif as_json:
+        rows = [
+            {
+                "stack": item.name,
+                "customer": item.customer,
+                "environment": item.environment,
+                "instance": _relative(item.instance_file, project_dir),
+                "config": _relative(item.config_file, project_dir),
+                "nodes": list(item.resolved.nodes) if item.resolved else [],
+                "valid": item.resolved is not None,
+            }
+            for item in chosen
+        ]
+        sys.stdout.write(json.dumps({"stacks": rows}, indent=2) + "\n")
+    else:
+        for item in chosen:
+            sys.stdout.write(item.name if names else f"{item.name}\t{item.customer}\t{item.environment}")
+            sys.stdout.write("\n")
+
+
+def _relative(path: Path, project_dir: Path) -> str:
+    try:
+        return path.relative_to(project_dir).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class CISystem(StrEnum):
+    github = "github"
+    gitlab = "gitlab"
+
+
+@fleet_app.command("ci", help="Print the CI pipeline of the fleet (GitHub Actions workflow or .gitlab-ci.yml).")
+def ci(
+    system: Annotated[CISystem, typer.Argument(help="github or gitlab.")],
+    tree: TreeArgument = None,
+    project: ProjectOption = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    check: Annotated[
+        Path | None, typer.Option("--check", help="Exit 1 when this file differs from what would be generated.")
+    ] = None,
+) -> None:
+    try:
+        project_dir = _project_dir(project)
+        tree_dir = _tree(project_dir, tree)
+        tree_arg = _relative(tree_dir, project_dir)
+        if system is CISystem.github:
+            text = ci_templates.github_workflow(tree_arg)
+        else:
+            text = ci_templates.gitlab_pipeline(discover(tree_dir), tree_arg, str(project_dir))
+    except CacDirectorError as exc:
+        _fail(str(exc), False)
+    if check is not None:
+        current = check.read_text(encoding="utf-8") if check.is_file() else ""
+        if current != text:
+            sys.stderr.write(f"{check} is stale: run cac-director fleet ci {system.value} --out {check}\n")
+            raise typer.Exit(1)
+        return
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
