@@ -61,7 +61,7 @@ def _dump(document: dict[str, Any], header: str) -> str:
         def ignore_aliases(self, data: Any) -> bool:
             return True  # CI files are read by people: no &id001 anchors
 
-    body = yaml.dump(document, Dumper=Dumper, sort_keys=False, width=200, default_flow_style=False)
+    body = yaml.dump(document, Dumper=Dumper, sort_keys=False, width=1000, default_flow_style=False)
     return header + body
 
 
@@ -178,6 +178,7 @@ def gitlab_pipeline(stacks: Sequence[FleetStack], tree: str = "fleets", project_
             "script": [
                 GITLAB_UNCHANGED.format(tree=tree),
                 GITLAB_SELECT,
+                "set -o pipefail",
                 GITLAB_PREVIEW,
                 GITLAB_COMMENT,
             ],
