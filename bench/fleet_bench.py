@@ -157,13 +157,10 @@ def floor(runs: int, parallel: int, size_for_parallel: int) -> dict[str, Any]:
         # Empty stacks run `parallel` at a time: the floor at this parallelism, measured.
         names = [f"empty-{index:03d}" for index in range(size_for_parallel)]
         for name in names:
-            subprocess.run(
-                ["pulumi", "stack", "init", name, "--non-interactive"],
-                cwd=proj,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+            for step in (["stack", "init", name], ["up", "--yes", "--stack", name]):
+                subprocess.run(
+                    ["pulumi", *step, "--non-interactive"], cwd=proj, env=env, check=True, capture_output=True
+                )
         started = time.monotonic()
         _parallel_previews(proj, env, names, parallel)
         empty_parallel = time.monotonic() - started
