@@ -17,6 +17,7 @@ A stack that fails is recorded with one line saying why, and never stops the oth
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -44,6 +45,7 @@ Result = Literal["ok", "failed", "skipped"]
 Progress = Callable[[str, str], None]
 """``progress(stack, message)``: called from worker threads while stacks run."""
 
+_EXCEPTION_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*: ")
 _QUIET_OPS = frozenset({OpType.SAME, OpType.READ, OpType.REFRESH})
 
 
@@ -130,7 +132,8 @@ class _Recorder:
         self.progress = progress
         self.steps = 0
         self.drifted: set[str] = set()
-        self.errors: list[str] = []
+        self.errors: list[tuple[str, str]] = []
+        """(object name or empty, message) of every error diagnostic, in order."""
         self.summary: dict[str, int] | None = None
         self._last_report = time.monotonic()
 
@@ -153,10 +156,10 @@ class _Recorder:
             if now - self._last_report >= 5.0:
                 self._last_report = now
                 self.progress(self.outcome.stack, f"{self.steps} steps")
-        if event.diagnostic_event is not None and event.diagnostic_event.severity == "error":
-            text = event.diagnostic_event.message.strip()
-            if text:
-                self.errors.append(text)
+        diagnostic = event.diagnostic_event
+        if diagnostic is not None and diagnostic.severity == "error" and diagnostic.message.strip():
+            where = diagnostic.urn.rsplit("::", 1)[-1] if diagnostic.urn else ""
+            self.errors.append((where, diagnostic.message.strip()))
         if event.summary_event is not None:
             self.summary = {
                 str(op.value if isinstance(op, OpType) else op): n
@@ -170,16 +173,25 @@ def _drifted(old: Any, new: Any) -> bool:
     return bool(old.outputs != new.outputs)
 
 
+def _one_line(message: str) -> str:
+    """The line that says what went wrong: after a Python traceback, its last line (the exception)."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if any(line.startswith("Traceback (most recent call last)") for line in lines):
+        # "cac_director.errors.DirectorError: creating Repo ..." -> the message, without the class path.
+        return _EXCEPTION_PREFIX.sub("", lines[-1])
+    # The engine's own wrapper lines ("update failed") say less than what follows them.
+    useful = [line for line in lines if line.lower().rstrip(".") not in ("update failed", "preview failed")]
+    return (useful or lines)[0]
+
+
 def _first_error(recorder: _Recorder, exc: Exception) -> str:
-    """One line: the engine's first error diagnostic, else the last line the CLI printed on stderr."""
-    for message in recorder.errors:
-        lines = [line.strip() for line in message.splitlines() if line.strip()]
-        # The engine's own wrapper lines ("error: update failed") say less than the provider's message.
-        useful = [line for line in lines if not line.lower().startswith(("update failed", "preview failed"))]
-        if useful:
-            return useful[0][:500]
-    stderr = getattr(getattr(exc, "stderr", None), "strip", lambda: "")()
-    text = str(stderr) if stderr else str(exc)
+    """One line: the engine's first error diagnostic (with its object), else the CLI's last stderr line."""
+    for where, message in recorder.errors:
+        line = _one_line(message)
+        if line:
+            return (f"{where}: {line}" if where and where not in line else line)[:500]
+    stderr = getattr(exc, "stderr", None)
+    text = stderr.strip() if isinstance(stderr, str) and stderr.strip() else str(exc)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return (lines[-1] if lines else type(exc).__name__)[:500]
 
@@ -264,6 +276,8 @@ class FleetRunner:
             except (CommandError, RuntimeError, OSError) as exc:
                 outcome.result = "failed"
                 outcome.error = _first_error(recorder, exc)
+                for where, message in recorder.errors:
+                    log.write(f"\nerror: {where}\n{message}\n")
                 log.write(f"\n{getattr(exc, 'stderr', '') or ''}\n")
         outcome.seconds = time.monotonic() - started
         if recorder.summary is not None:
