@@ -228,7 +228,8 @@ class FleetRunner:
 
     def prepare(self, stacks: Sequence[FleetStack]) -> set[str]:
         """Create the stacks that do not exist yet (preview and up only); return the names that exist."""
-        existing = {summary.name for summary in self.workspace.list_stacks()}
+        # Pulumi Cloud may list a stack as <org>/<name>; fleet stacks are named by their instance alone.
+        existing = {summary.name.rsplit("/", 1)[-1] for summary in self.workspace.list_stacks()}
         creating = self.options.operation in ("preview", "up")
         for stack in stacks:
             if stack.name in existing or not creating or stack.resolved is None:

@@ -9,7 +9,7 @@ import yaml
 
 from cac_director.errors import ConfigError
 from cac_director.fleet import parallelism
-from cac_director.fleet.runner import StackOutcome, exit_code
+from cac_director.fleet.runner import StackOutcome, _one_line, exit_code
 from cac_director.fleet.stack_config import configured_instance, ensure_stack_config, take_generated_salt
 
 
@@ -63,3 +63,15 @@ def test_exit_codes() -> None:
     assert exit_code([drifted]) == 1
     assert exit_code([same, changed, failed]) == 2
     assert exit_code([]) == 0
+
+
+def test_a_failed_stack_is_summed_up_in_one_line() -> None:
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "base.py", line 88, in wrapper\n'
+        "cac_director.errors.DirectorError: creating Repo 'r' on node dn-01: the Director refused the token (HTTP 401)"
+    )
+    assert _one_line(traceback) == "creating Repo 'r' on node dn-01: the Director refused the token (HTTP 401)"
+    assert _one_line("update failed\nconfiguration is invalid: 1 error(s)\n  a.yaml:3: error") == (
+        "configuration is invalid: 1 error(s)"
+    )
