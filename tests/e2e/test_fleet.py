@@ -8,7 +8,6 @@ refuses) run at once: the refused one fails alone with one clear line, the other
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,17 +20,12 @@ import yaml
 from cac_director.config import load_instance
 from cac_director.director import DirectorClient
 from cac_director.emulator import Emulator, EmulatorConfig
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, git
+from tests.e2e.conftest import copy_project
 
 pytestmark = pytest.mark.e2e
 
 TOKEN = "e2e-fleet-director-token-51c2"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.invalid",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.invalid",
-}
 
 
 @dataclass
@@ -59,19 +53,12 @@ class Fleet:
             raise AssertionError(f"no JSON (exit {proc.returncode})\n{proc.stdout}\n{proc.stderr}") from None
 
     def git(self, *args: str) -> None:
-        subprocess.run(["git", *args], cwd=self.project, check=True, capture_output=True, env={**self.env, **GIT_ENV})
+        git(self.project, *args)
 
 
 @pytest.fixture
 def fleet(tmp_path: Path, pulumi_env: dict[str, str]) -> Iterator[Fleet]:
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(REPO_ROOT / "__main__.py", project)
-    shutil.copytree(REPO_ROOT / "fleets", project / "fleets")
-    settings = (
-        (REPO_ROOT / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {REPO_ROOT / '.venv'}")
-    )
-    (project / "Pulumi.yaml").write_text(settings)
+    project = copy_project(tmp_path)
     fleets = [project / "fleets" / "bank-a" / "fleet.yaml", project / "fleets" / "bank-b" / "fleet.yaml"]
     cfg = EmulatorConfig.from_fleet_files(fleets, token=TOKEN)
     with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:

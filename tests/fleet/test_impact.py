@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,18 +13,7 @@ from cac_director.cli import _register_all, app
 from cac_director.config import load_instance
 from cac_director.conventions import by_section
 from cac_director.fleet.impact import impact
-from tests.conftest import REPO_ROOT
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.invalid",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.invalid",
-}
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+from tests.conftest import REPO_ROOT, git
 
 
 @pytest.fixture
@@ -34,9 +21,9 @@ def repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     shutil.copytree(REPO_ROOT / "fleets", repo / "fleets")
     (repo / "Pulumi.yaml").write_text("name: t\nruntime: python\n")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "fleet")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "fleet")
     return repo
 
 
