@@ -109,7 +109,13 @@ def tree_at(tree: Path, ref: str, into: Path) -> Path:
     tree = tree.resolve()
     top = Path(_git(tree, "rev-parse", "--show-toplevel").decode().strip()).resolve()
     relative = tree.relative_to(top).as_posix()
-    archive = _git(top, "archive", "--format=tar", f"{ref}^{{commit}}" if ref else "HEAD", "--", relative)
+    try:
+        commit = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+    except ImpactError:
+        raise ImpactError(
+            f"unknown git ref {ref!r} in {top}: name a branch, tag or commit (git fetch first in CI)"
+        ) from None
+    archive = _git(top, "archive", "--format=tar", commit, "--", relative)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into / relative
