@@ -92,3 +92,10 @@ def pulumi_cli_factory(pulumi_env: dict[str, str]) -> Iterator[object]:
         return PulumiCLI(project_dir=project_dir, env=dict(pulumi_env))
 
     yield factory
+
+
+def git(repo: Path, *args: str) -> None:
+    """Run git in ``repo`` with a fixed identity (tests commit in temporary repositories)."""
+    identity = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid"}
+    identity |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **identity})

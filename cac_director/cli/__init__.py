@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cac_director.cli.export",
     "cac_director.cli.completion",
     "cac_director.cli.plan",
+    "cac_director.cli.fleet",
 )
 
 app = typer.Typer(

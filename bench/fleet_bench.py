@@ -1,0 +1,287 @@
+"""Fleet preview of N demo-size stacks against one emulator: a sequential `pulumi preview` loop vs `cac-director fleet`.
+
+    .venv/bin/python bench/fleet_bench.py [--sizes 8,32,100] [--parallel N] [--floor-runs 5]
+        [--out bench/results/fleet_bench.json]
+
+For each size it writes a synthetic tree of N customers (one `prod` instance each: a data node with 34 objects
+and a search head with its alert rule, the size of the demo's staging stack), starts one emulator with every
+node, deploys all stacks with `cac-director fleet up`, then times, on the same no-op state:
+
+- **sequential**: `pulumi preview --stack S --config-file <instance dir>/stack.yaml` for each stack, one after
+  another (what a user's loop over `pulumi stack ls` does);
+- **fleet**: `cac-director fleet preview --parallel P`.
+
+Peak memory is the largest sum of RSS over the whole process tree (CLI, language hosts, programs, providers),
+sampled every 0.2 s. The per-stack floor is measured once: `pulumi version` (CLI start), a no-op preview of an
+empty Python stack (Pulumi's empty-stack floor: CLI, language host, program bootstrap), and the import time of
+the program and of the provider module (`python -c "import ..."` minus `python -c "import pulumi"`).
+The target line: fleet time <= 1.5 x (stacks x empty-stack floor / usable parallelism), usable parallelism =
+the CPUs (`min(P, cores)`), and, measured, N empty stacks through the same fleet runner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from cac_director.config.synthetic import generate_mssp_tree
+from cac_director.emulator import Emulator, EmulatorConfig
+from cac_director.fleet.parallelism import default_parallel, usable_cpus
+
+REPO = Path(__file__).resolve().parent.parent
+TOKEN = "bench-director-token-fleet"
+PYTHON = REPO / ".venv" / "bin" / "python"
+CAC = REPO / ".venv" / "bin" / "cac-director"
+
+
+class TreeMemory:
+    """Peak of the summed RSS of a process and all its descendants."""
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for proc in [self.root, *self.root.children(recursive=True)]:
+                    try:
+                        total += proc.memory_info().rss
+                    except psutil.Error:
+                        continue
+            except psutil.Error:
+                break
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.2)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str], log: Path | None = None) -> dict[str, Any]:
+    start = time.monotonic()
+    out = log.open("a") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    memory = TreeMemory(proc.pid)
+    code = proc.wait()
+    peak = memory.stop()
+    if log:
+        out.close()  # type: ignore[union-attr]
+    return {"seconds": round(time.monotonic() - start, 2), "peak_mib": round(peak / 2**20), "exit": code}
+
+
+def project(base: Path, program: str | None = None) -> Path:
+    """The cac-director project, or (``program`` given) a bare Python project running that program."""
+    proj = base / "project"
+    proj.mkdir(parents=True)
+    if program is None:
+        settings = (REPO / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {REPO / '.venv'}")
+        shutil.copy(REPO / "__main__.py", proj)
+    else:
+        settings = f"name: empty\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n"
+        (proj / "__main__.py").write_text(program)
+    (proj / "Pulumi.yaml").write_text(settings)
+    return proj
+
+
+def environment(base: Path) -> dict[str, str]:
+    (base / "backend").mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        {
+            "PULUMI_HOME": str(base / "home"),
+            "PULUMI_BACKEND_URL": f"file://{base / 'backend'}",
+            "PULUMI_CONFIG_PASSPHRASE": "bench",
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "DIRECTOR_TOKEN": TOKEN,
+        }
+    )
+    return env
+
+
+def import_seconds(module: str, runs: int) -> float:
+    def once(code: str) -> float:
+        start = time.monotonic()
+        subprocess.run([str(PYTHON), "-c", code], check=True)
+        return time.monotonic() - start
+
+    base = statistics.median(once("import pulumi") for _ in range(runs))
+    return round(statistics.median(once(f"import {module}") for _ in range(runs)) - base, 3)
+
+
+def floor(runs: int, parallel: int, size_for_parallel: int) -> dict[str, Any]:
+    """Pulumi's per-stack floor on this machine, and what our program and providers add to it."""
+    with tempfile.TemporaryDirectory(prefix="fleet-floor-") as scratch:
+        base = Path(scratch)
+        env = environment(base)
+        proj = project(base, "import pulumi\n")
+        subprocess.run(
+            ["pulumi", "stack", "init", "empty", "--non-interactive"],
+            cwd=proj,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            ["pulumi", "up", "--yes", "--stack", "empty", "--non-interactive"],
+            cwd=proj,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        cli = [timed(["pulumi", "version"], proj, env)["seconds"] for _ in range(runs)]
+        empty = [
+            timed(["pulumi", "preview", "--stack", "empty", "--non-interactive"], proj, env)["seconds"]
+            for _ in range(runs)
+        ]
+        # Empty stacks run `parallel` at a time: the floor at this parallelism, measured.
+        names = [f"empty-{index:03d}" for index in range(size_for_parallel)]
+        for name in names:
+            for step in (["stack", "init", name], ["up", "--yes", "--stack", name]):
+                subprocess.run(
+                    ["pulumi", *step, "--non-interactive"], cwd=proj, env=env, check=True, capture_output=True
+                )
+        started = time.monotonic()
+        _parallel_previews(proj, env, names, parallel)
+        empty_parallel = time.monotonic() - started
+    median_empty = statistics.median(empty)
+    return {
+        "cli_start_s": round(statistics.median(cli), 3),
+        "empty_stack_preview_s": round(median_empty, 3),
+        "program_import_s": import_seconds("cac_director.pulumi_provider.program", runs),
+        "provider_import_s": import_seconds("cac_director.pulumi_provider.providers", runs),
+        "empty_stacks_parallel": {
+            "stacks": size_for_parallel,
+            "parallel": parallel,
+            "seconds": round(empty_parallel, 2),
+            "usable_parallelism": round(size_for_parallel * median_empty / empty_parallel, 2),
+        },
+    }
+
+
+def _parallel_previews(proj: Path, env: dict[str, str], names: list[str], parallel: int) -> None:
+    def one(name: str) -> None:
+        subprocess.run(
+            ["pulumi", "preview", "--stack", name, "--non-interactive"],
+            cwd=proj,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(one, names))
+
+
+def run_size(size: int, parallel: int, logs: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix=f"fleet-bench-{size}-") as scratch:
+        base = Path(scratch)
+        env = environment(base)
+        proj = project(base)
+        instances = generate_mssp_tree(proj / "fleets", customers=size, nodes_per_customer=2, resources_per_node=34)
+        fleets = [path.parent.parent / "fleet.yaml" for path in instances]
+        cfg = EmulatorConfig.from_fleet_files(fleets, token=TOKEN)
+        with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
+            for path in instances:
+                (path.parent / "stack.yaml").write_text(f"config:\n  cac-director:directorUrl: {emu.url}\n")
+            log = logs / f"fleet-bench-{size}.log"
+            load_before = os.getloadavg()
+            up = timed([str(CAC), "fleet", "up", "--parallel", str(parallel), "--json"], proj, env, log)
+            names = [f"cust-{index:03d}-prod" for index in range(size)]
+            started = time.monotonic()
+            peak = 0
+            failures = 0
+            for name, path in zip(names, instances, strict=True):
+                one = timed(
+                    [
+                        "pulumi",
+                        "preview",
+                        "--stack",
+                        name,
+                        "--config-file",
+                        str(path.parent / "stack.yaml"),
+                        "--non-interactive",
+                        "--expect-no-changes",
+                    ],
+                    proj,
+                    env,
+                    log,
+                )
+                peak = max(peak, one["peak_mib"])
+                failures += one["exit"] != 0
+            sequential = {"seconds": round(time.monotonic() - started, 2), "peak_mib": peak, "failed": failures}
+            fleet = timed([str(CAC), "fleet", "preview", "--parallel", str(parallel), "--json"], proj, env, log)
+            load_after = os.getloadavg()
+    return {
+        "stacks": size,
+        "parallel": parallel,
+        "fleet_up": up,
+        "sequential_preview": sequential,
+        "fleet_preview": fleet,
+        "ratio": round(sequential["seconds"] / fleet["seconds"], 2),
+        "per_stack_sequential_s": round(sequential["seconds"] / size, 2),
+        "per_stack_fleet_s": round(fleet["seconds"] / size, 2),
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in load_after],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="8,32,100")
+    parser.add_argument("--parallel", type=int, default=default_parallel())
+    parser.add_argument("--floor-runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "fleet_bench.json")
+    args = parser.parse_args()
+    logs = Path(tempfile.mkdtemp(prefix="fleet-bench-logs-"))
+    results: dict[str, Any] = {
+        "machine": {
+            "cpus": usable_cpus(),
+            "python": platform.python_version(),
+            "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        },
+        "floor": floor(args.floor_runs, args.parallel, 8),
+        "sizes": [],
+    }
+    print(json.dumps(results["floor"], indent=2), flush=True)
+    for size in (int(s) for s in args.sizes.split(",")):
+        row = run_size(size, args.parallel, logs)
+        bound = size * results["floor"]["empty_stack_preview_s"] / min(args.parallel, usable_cpus())
+        measured_bound = (
+            size
+            * results["floor"]["empty_stack_preview_s"]
+            / results["floor"]["empty_stacks_parallel"]["usable_parallelism"]
+        )
+        row["floor_bound_s"] = round(bound, 1)
+        row["fleet_vs_floor_bound"] = round(row["fleet_preview"]["seconds"] / bound, 2)
+        row["measured_floor_bound_s"] = round(measured_bound, 1)
+        row["fleet_vs_measured_floor_bound"] = round(row["fleet_preview"]["seconds"] / measured_bound, 2)
+        results["sizes"].append(row)
+        print(json.dumps(row, indent=2), flush=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"logs: {logs}")
+
+
+if __name__ == "__main__":
+    main()

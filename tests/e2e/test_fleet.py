@@ -1,0 +1,151 @@
+"""`cac-director fleet` end to end: the real CLI through the Automation API, a file backend, one emulator.
+
+Three stacks of the demo tree (bank-a staging, bank-b prod, and bank-a prod with a token the emulator
+refuses) run at once: the refused one fails alone with one clear line, the others converge; then a
+`--changed-since` preview selects only the stack an edit reaches, and a refresh counts drift.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cac_director.config import load_instance
+from cac_director.director import DirectorClient
+from cac_director.emulator import Emulator, EmulatorConfig
+from tests.conftest import REPO_ROOT, git
+from tests.e2e.conftest import copy_project
+
+pytestmark = pytest.mark.e2e
+
+TOKEN = "e2e-fleet-director-token-51c2"
+
+
+@dataclass
+class Fleet:
+    project: Path
+    env: dict[str, str]
+    emu: Any
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(REPO_ROOT / ".venv" / "bin" / "cac-director"), *args],
+            cwd=self.project,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+
+    def json(self, *args: str) -> tuple[int, dict[str, Any]]:
+        proc = self.run(*args, "--json")
+        try:
+            return proc.returncode, json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            raise AssertionError(f"no JSON (exit {proc.returncode})\n{proc.stdout}\n{proc.stderr}") from None
+
+    def git(self, *args: str) -> None:
+        git(self.project, *args)
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, pulumi_env: dict[str, str]) -> Iterator[Fleet]:
+    project = copy_project(tmp_path)
+    fleets = [project / "fleets" / "bank-a" / "fleet.yaml", project / "fleets" / "bank-b" / "fleet.yaml"]
+    cfg = EmulatorConfig.from_fleet_files(fleets, token=TOKEN)
+    with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
+        for instance in (project / "fleets").glob("*/*/instance.yaml"):
+            (instance.parent / "stack.yaml").write_text(f"config:\n  cac-director:directorUrl: {emu.url}\n")
+        # This stack's own token wins over DIRECTOR_TOKEN, and the emulator refuses it.
+        refused = project / "fleets" / "bank-a" / "prod" / "stack.yaml"
+        refused.write_text(refused.read_text() + "  cac-director:token: not-the-director-token\n")
+        env = {**pulumi_env, "DIRECTOR_TOKEN": TOKEN}
+        yield Fleet(project, env, emu)
+    DirectorClient.forget_all()
+
+
+def _live_names(fleet: Fleet, instance: str) -> set[str]:
+    resolved = load_instance(fleet.project / instance)
+    names = set()
+    for node in resolved.nodes.values():
+        for collection in ("Repos", "DeviceGroups", "RoutingPolicies"):
+            names |= {
+                f"{node.name}/{o['name'] if 'name' in o else o['policy_name']}"
+                for o in fleet.emu.objects(resolved.fleet.pool_uuid, node.logpoint_id, collection)
+            }
+    return names
+
+
+def test_fleet_up_isolates_a_failing_stack_then_preview_selects_by_git_change_and_refresh_counts_drift(
+    fleet: Fleet,
+) -> None:
+    code, report = fleet.json("fleet", "up", "--parallel", "3")
+    stacks = {s["stack"]: s for s in report["stacks"]}
+    assert code == 2, report
+    assert set(stacks) == {"bank-a-prod", "bank-a-staging", "bank-b-prod"}
+    failed = stacks["bank-a-prod"]
+    assert failed["result"] == "failed"
+    assert "\n" not in failed["error"] and ("401" in failed["error"] or "auth" in failed["error"].lower())
+    for name in ("bank-a-staging", "bank-b-prod"):
+        assert stacks[name]["result"] == "ok" and stacks[name]["create"] > 20, stacks[name]
+        assert {c["op"] for c in stacks[name]["changed"]} == {"create"}
+    assert "dn-stg-01/repo-audit" in _live_names(fleet, "fleets/bank-a/staging/instance.yaml")
+    assert "aio-01/repo-windows" in _live_names(fleet, "fleets/bank-b/prod/instance.yaml")
+    # Every stack's full log is kept; nothing was written to the project root; each stack's config file beside
+    # its instance got the instance and the passphrase salt.
+    for item in stacks.values():
+        assert Path(item["log"]).stat().st_size > 0
+    assert sorted(p.name for p in fleet.project.glob("Pulumi.*")) == ["Pulumi.yaml"]
+    written = yaml.safe_load((fleet.project / "fleets/bank-b/prod/stack.yaml").read_text())
+    assert written["config"]["cac-director:instance"] == "fleets/bank-b/prod/instance.yaml"
+    assert written["encryptionsalt"].startswith("v1:")
+
+    # An edit of bank-b only: --changed-since previews that stack alone and shows the one object.
+    fleet.git("init", "-q", "-b", "main")
+    fleet.git("add", "-A")
+    fleet.git("commit", "-q", "-m", "deployed")
+    instance = fleet.project / "fleets/bank-b/prod/instance.yaml"
+    instance.write_text(
+        instance.read_text().replace(
+            "ip: [192.168.0.1], availability: Major", "ip: [192.168.0.1], availability: Minimal"
+        )
+    )
+    code, report = fleet.json("fleet", "preview", "--changed-since", "HEAD")
+    assert code == 1, report
+    assert [s["stack"] for s in report["stacks"]] == ["bank-b-prod"]
+    only = report["stacks"][0]
+    assert (only["create"], only["update"], only["delete"]) == (0, 1, 0)
+    assert only["changed"] == [{"name": "aio-01/bb-fw-01", "type": "Device", "op": "update"}]
+
+    # No change on the staging stack: exit 0, and the table for people.
+    table = fleet.run("fleet", "preview", "--stack", "bank-a-staging")
+    assert table.returncode == 0, table.stdout + table.stderr
+    assert "bank-a-staging" in table.stdout and "same" in table.stdout.splitlines()[0]
+    assert "preview started" in table.stderr  # progress per stack while it runs
+
+    # Drift: an out-of-band edit on bank-b is counted by refresh and named.
+    resolved = load_instance(fleet.project / "fleets/bank-b/prod/instance.yaml")
+    node = next(iter(resolved.nodes.values()))
+    repo = next(
+        o for o in fleet.emu.objects(resolved.fleet.pool_uuid, node.logpoint_id, "Repos") if o["name"] == "repo-soc"
+    )
+    fleet.emu.oob_update(
+        resolved.fleet.pool_uuid,
+        node.logpoint_id,
+        "Repos",
+        repo["id"],
+        {"hiddenrepopath": [{"path": "/opt/immune/storage/", "retention": 3}]},
+    )
+    code, report = fleet.json("fleet", "refresh", "--customer", "bank-b")
+    assert code == 1, report
+    drifted = report["stacks"][0]
+    assert drifted["drift"] == 1 and drifted["result"] == "ok"
+    assert [c["name"] for c in drifted["changed"]] == ["aio-01/repo-soc"]
