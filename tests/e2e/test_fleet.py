@@ -62,12 +62,14 @@ def fleet(tmp_path: Path, pulumi_env: dict[str, str]) -> Iterator[Fleet]:
     fleets = [project / "fleets" / "bank-a" / "fleet.yaml", project / "fleets" / "bank-b" / "fleet.yaml"]
     cfg = EmulatorConfig.from_fleet_files(fleets, token=TOKEN)
     with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
+        # Each stack carries its token (DIRECTOR_TOKEN, which would win over it, stays unset); the emulator
+        # refuses the one of bank-a-prod.
         for instance in (project / "fleets").glob("*/*/instance.yaml"):
-            (instance.parent / "stack.yaml").write_text(f"config:\n  cac-director:directorUrl: {emu.url}\n")
-        # This stack's own token wins over DIRECTOR_TOKEN, and the emulator refuses it.
-        refused = project / "fleets" / "bank-a" / "prod" / "stack.yaml"
-        refused.write_text(refused.read_text() + "  cac-director:token: not-the-director-token\n")
-        env = {**pulumi_env, "DIRECTOR_TOKEN": TOKEN}
+            token = "not-the-director-token" if instance.parent.name == "prod" and "bank-a" in str(instance) else TOKEN
+            (instance.parent / "stack.yaml").write_text(
+                f"config:\n  cac-director:directorUrl: {emu.url}\n  cac-director:token: {token}\n"
+            )
+        env = {k: v for k, v in pulumi_env.items() if k != "DIRECTOR_TOKEN"}
         yield Fleet(project, env, emu)
     DirectorClient.forget_all()
 
