@@ -19,7 +19,9 @@ import pulumi
 
 from cac_director.config import ResolvedInstance, load_instance
 from cac_director.conventions import LOOKUPS, REGISTRY, Reference
+from cac_director.director.ownership import carries_marker
 from cac_director.errors import ValidationFailed
+from cac_director.pulumi_provider._engine_watch import exit_with_engine
 from cac_director.pulumi_provider._paths import map_path, names_at
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 
@@ -34,6 +36,7 @@ PROVIDER_SETTINGS_KEYS = (
     "orderTimeout",
     "requestTimeout",
     "providerThreads",
+    "outageTolerance",
 )
 PROVIDER_SECRET_KEYS = frozenset({"token", "refreshSecret"})
 
@@ -48,6 +51,8 @@ class ProgramOptions:
     provider_processes: int = DEFAULT_PROVIDER_PROCESSES
     provider_settings: Mapping[str, Any] | None = None
     """``cac-director:<key>`` -> value for the explicit providers; None registers none (default provider)."""
+    owner: str = ""
+    """``<project>/<stack>``: the ownership marker written into objects that can carry one."""
 
 
 def _node_providers(
@@ -143,6 +148,8 @@ def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, A
                     props["adopt"] = True
                 if ref_ids:
                     props["ref_ids"] = ref_ids
+                if options.owner and carries_marker(conv):
+                    props["managed_by"] = options.owner
                 resource = RESOURCE_CLASSES[conv.type_name](
                     f"{node.name}/{name}",
                     props,
@@ -180,6 +187,7 @@ def _provider_settings(config: pulumi.Config) -> dict[str, Any]:
 
 def run() -> None:
     """Entry point of ``__main__.py``: read stack config, resolve and validate, register, export."""
+    exit_with_engine()
     config = pulumi.Config(CONFIG_NAMESPACE)
     instance = config.get("instance")
     if not instance:
@@ -207,6 +215,7 @@ def run() -> None:
         protect=config.get_bool("protect") or False,
         provider_processes=DEFAULT_PROVIDER_PROCESSES if processes is None else processes,
         provider_settings=_provider_settings(config),
+        owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
     )
     summary = register(resolved, options)
     pulumi.export("instance", resolved.name)

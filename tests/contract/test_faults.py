@@ -10,7 +10,7 @@ import pytest
 
 from cac_director.conventions import by_section
 from cac_director.director import mapping
-from cac_director.errors import OrderFailed, OrderTimeout
+from cac_director.errors import CreateUnconfirmed, OrderFailed
 
 from .conftest import NODE, POOL, TOKEN
 
@@ -75,7 +75,7 @@ def test_semantic_refusal_is_an_order_failure_naming_the_reference(fresh, client
 
 def test_never_finishing_order_times_out(fresh, make_client) -> None:
     fresh.set_faults(stuck_orders=1.0)
-    with pytest.raises(OrderTimeout):
+    with pytest.raises(CreateUnconfirmed, match="did not finish"):
         make_client(order_deadline=0.3).create(REPOS, repo("r1"), name="r1")
 
 
