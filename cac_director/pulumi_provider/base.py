@@ -261,7 +261,11 @@ class DirectorProvider(ResourceProvider):
         new_refs, old_refs = news.get("ref_ids") or {}, olds.get("ref_ids") or {}
         if _has_unknown(new_refs) or _coerce_numbers(new_refs) != old_refs:
             changed.add("ref_ids")
-        if ownership.carries_marker(conv) and news.get("managed_by") and news.get("managed_by") != olds.get("managed_by"):
+        if (
+            ownership.carries_marker(conv)
+            and news.get("managed_by")
+            and news.get("managed_by") != olds.get("managed_by")
+        ):
             # Stacks written before 0.3 have no marker yet: their first update adds it (an edit, never a replace).
             changed.add("managed_by")
         replaces = sorted(k for k in changed if k in conv.immutable_fields)

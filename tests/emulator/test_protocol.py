@@ -70,14 +70,26 @@ def test_refresh_token_works_with_an_expired_token_and_checks_a_configured_secre
 
 
 def test_tokens_can_expire_and_be_refreshed() -> None:
-    with Emulator.start(make_config(token_ttl=0.2)) as short:
+    # Expiry is triggered, not timed: a lifetime short enough to test could end before the first request
+    # on a loaded machine.
+    with Emulator.start(make_config()) as emulator:
         headers = {"Authorization": f"Bearer {TOKEN}"}
-        with httpx.Client(base_url=short.url, headers=headers) as c:
+        with httpx.Client(base_url=emulator.url, headers=headers) as c:
             assert c.get(f"{cfg()}/Repos").status_code == 200
-            time.sleep(0.25)
+            emulator.expire_tokens()
             assert c.get(f"{cfg()}/Repos").status_code == 401
             token = c.post("/refreshToken", json={"secretKey": "k"}).json()["tokenDetails"]["token"]
             assert c.get(f"{cfg()}/Repos", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_a_token_lifetime_ends_in_401() -> None:
+    with Emulator.start(make_config(token_ttl=0.2)) as short:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        with httpx.Client(base_url=short.url, headers=headers) as c:
+            deadline = time.monotonic() + 60  # hang guard only
+            while c.get(f"{cfg()}/Repos").status_code != 401:
+                assert time.monotonic() < deadline, "the token never expired"
+                time.sleep(0.05)
 
 
 def test_lists_are_bare_arrays_and_gets_bare_objects_in_compact_json(client: httpx.Client) -> None:
