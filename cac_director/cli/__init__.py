@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cac_director.cli.config_commands",
     "cac_director.cli.export",
     "cac_director.cli.completion",
+    "cac_director.cli.rollback",
 )
 
 app = typer.Typer(
