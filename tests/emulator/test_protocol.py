@@ -152,12 +152,14 @@ def test_documented_leading_slash_form_is_selectable(client: httpx.Client, emu: 
 
 
 def test_change_is_visible_only_when_the_order_completes(client: httpx.Client, emu: Emulator) -> None:
-    emu.set_runtime_config(order_delay=0.4)
+    # The order is held, then released: no timing decides what the assertions see.
+    emu.set_faults(stuck_orders=True)
     message = client.post(f"{cfg()}/Repos", json={"data": REPO}).json()["message"]
     pending = client.get("/" + message).json()
     assert pending == {"request": {}, "response": {}}  # pending: success is not a boolean yet
     assert "Repo_secu" not in [r["name"] for r in client.get(f"{cfg()}/Repos").json()]
-    time.sleep(0.45)
+    emu.clear_faults()
+    emu.release_orders()
     assert poll(client, message)["response"]["success"] is True
     assert "Repo_secu" in [r["name"] for r in client.get(f"{cfg()}/Repos").json()]
 
