@@ -272,8 +272,8 @@ class DirectorClient:
                     message = self._submit("POST", conv.api_resource, data, action, idempotent=False)
                 except AmbiguousWrite as exc:
                     maybe_sent = True
-                    # The POST may have been applied: look before resending. A resend cannot duplicate (names
-                    # are unique on a node, so a second POST of a landed create fails), it only costs an order.
+                    # The POST may have been applied: look before resending. Should it land late, the resend
+                    # meets a same-name object and fails (docs/reliability.md), which is handled below.
                     found = self._wait_visible(conv, name, self.settings.write_check_window)
                     if found is not None:
                         break

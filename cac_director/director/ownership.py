@@ -1,6 +1,7 @@
 """The ownership marker: which stack manages a Director object, written where the Director keeps free text.
 
-Only AlertRule, DeviceGroup and EnrichmentPolicy have a ``description`` (docs/reliability.md "Ownership"):
+Only AlertRule, DeviceGroup and EnrichmentPolicy have a ``description`` (docs/director-api.md §7.4, §7.6,
+§7.9; docs/reliability.md "Ownership"):
 their objects carry `` [cac-director:<project>/<stack>]`` at the end of it. The marker is written with the
 object (so an object created by an interrupted apply already says whose it is), never shown in the model
 (``mapping.from_wire`` strips it, so it is neither drift nor exported) and read back by the provider to
