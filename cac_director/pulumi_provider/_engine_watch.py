@@ -8,11 +8,18 @@ ancestor and exits when it has ended (docs/reliability.md "Process lifetime").
 
 A killed CLI may stay a zombie until its own parent reaps it, so "ended" means gone *or* a zombie; the
 start time guards against a reused pid. Linux only (``/proc``); elsewhere the watch is not started.
+
+Provider processes the engine started but never sent an operation to have none of our code loaded, so
+the first watcher to notice also ends the processes started for the same engine: those whose command line
+names the engine's address (the last argument of every plugin the engine starts, ``--engine`` of the
+program) and that have no live ``pulumi`` ancestor any more.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -52,6 +59,37 @@ def engine_alive(engine: tuple[int, str]) -> bool:
     return info is not None and info[1] not in {"Z", "X"} and info[3] == engine[1]
 
 
+def _engine_address(argv: list[str]) -> str | None:
+    """The ``host:port`` of the engine in a plugin's or the program's command line."""
+    if "--engine" in argv[:-1]:
+        return argv[argv.index("--engine") + 1]
+    last = argv[-1] if argv else ""
+    host, _, port = last.rpartition(":")
+    return last if host and port.isdigit() else None
+
+
+def end_orphaned_siblings(address: str) -> None:
+    """SIGKILL the other processes of a dead engine at ``address`` (same user, no live engine above them)."""
+    me = os.getpid()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        pid = int(entry.name)
+        try:
+            if entry.stat().st_uid != os.getuid():
+                continue
+            argv = entry.joinpath("cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        args = [a.decode(errors="replace") for a in argv if a]
+        if address not in args or find_engine(pid) is not None:
+            continue
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            continue
+
+
 def exit_with_engine() -> None:
     """Start (once per process) a daemon thread that ends this process when its engine has ended."""
     if _started.is_set() or not Path("/proc/self/stat").exists():
@@ -61,10 +99,14 @@ def exit_with_engine() -> None:
         return  # not run by the pulumi CLI (tests calling providers directly, the automation API in-process)
     _started.set()
 
+    address = _engine_address(sys.argv)
+
     def watch() -> None:
         while engine_alive(engine):
             threading.Event().wait(POLL_SECONDS)
-        # No cleanup on purpose: an interrupted write must not be followed by any further request.
+        if address:
+            end_orphaned_siblings(address)
+        # No other cleanup on purpose: an interrupted write must not be followed by any further request.
         os._exit(1)
 
     threading.Thread(target=watch, name="cac-director-engine-watch", daemon=True).start()

@@ -43,11 +43,6 @@ def _session_members(sid: int) -> dict[int, str]:
     return members
 
 
-def _ours(members: dict[int, str]) -> dict[int, str]:
-    """The language host and the program: processes that always run our code (idle providers never load it)."""
-    return {pid: cmd for pid, cmd in members.items() if "pulumi.dynamic" not in cmd and "pulumi-resource" not in cmd}
-
-
 def _writes(d: Deployment) -> int:
     return sum(n for call, n in d.emu.request_counts().items() if call.split()[0] in {"POST", "PUT", "DELETE"})
 
@@ -72,11 +67,11 @@ def _kill_after(d: Deployment, args: list[str], writes: int) -> None:
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     try:
-        # The language host and the program notice that the engine is gone and exit, and so does every
-        # provider that served an operation; then nothing talks to the Director any more.
+        # The language host, the program and the providers (busy or idle) notice that the engine is gone
+        # and exit; then nothing talks to the Director any more.
         deadline = time.monotonic() + HANG_GUARD
-        while _ours(_session_members(proc.pid)):
-            assert time.monotonic() < deadline, f"outlived the killed CLI: {_ours(_session_members(proc.pid))}"
+        while _session_members(proc.pid):
+            assert time.monotonic() < deadline, f"outlived the killed CLI: {_session_members(proc.pid)}"
             time.sleep(0.1)
         settled = d.emu.request_counts()
         time.sleep(1.0)
@@ -85,8 +80,7 @@ def _kill_after(d: Deployment, args: list[str], writes: int) -> None:
             settled = current
             time.sleep(1.0)
     finally:
-        # Providers the engine started but never sent an operation to stay idle (docs/reliability.md).
-        for pid in _session_members(proc.pid):
+        for pid in _session_members(proc.pid):  # only after a failed assertion: leave nothing behind
             os.kill(pid, signal.SIGKILL)
     d.emu.clear_faults()
 
