@@ -28,6 +28,8 @@ SKIP = re.compile(r"^<!-- doc-test: skip \((?P<reason>[^)]+)\) -->$")
 TABLE_SKIPS = {
     "cac-director emulator": "starts a server that runs until stopped",
     "cac-director export": "reads a live Director",
+    "cac-director up": "applies to a live Director",
+    "cac-director rollback": "applies to a live Director",
     "cac-director --install-completion": "writes into the user's shell start-up files",
 }
 COPIED = ("fleets", "policies", "scripts", "Pulumi.yaml", "Pulumi.staging.yaml", "__main__.py", "pyproject.toml")
