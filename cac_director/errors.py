@@ -110,6 +110,13 @@ class OrderTimeout(DirectorError):
         super().__init__(message)
 
 
+class CreateUnconfirmed(DirectorError):
+    """A create the Director accepted (or may have accepted) whose object was not seen afterwards.
+
+    The object may exist or appear later: callers look for it rather than report that nothing was created.
+    """
+
+
 class ReferenceNotFound(DirectorError):
     """A name referenced by the configuration does not exist on the node (e.g. a vendor package)."""
 

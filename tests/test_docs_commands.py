@@ -29,6 +29,8 @@ TABLE_SKIPS = {
     "cac-director emulator": "starts a server that runs until stopped",
     "cac-director export": "reads a live Director",
     "cac-director plan": "previews a stack against a running Director",
+    "cac-director up": "applies to a live Director",
+    "cac-director rollback": "applies to a live Director",
     "cac-director --install-completion": "writes into the user's shell start-up files",
     "cac-director fleet preview": "runs Pulumi on every stack: needs a logged-in backend and a Director",
     "cac-director impact": "compares with a git ref: needs the repository's history",

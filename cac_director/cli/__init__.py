@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cac_director.cli.completion",
     "cac_director.cli.plan",
     "cac_director.cli.fleet",
+    "cac_director.cli.rollback",
 )
 
 app = typer.Typer(

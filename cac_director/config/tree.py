@@ -11,6 +11,7 @@ from cac_director.config.instance import ResolvedInstance, check_instance
 from cac_director.config.issues import IssueCollector
 from cac_director.config.loader import load_yaml_file
 from cac_director.config.resolve import Resolver
+from cac_director.config.validate.ownership import check_single_owner
 
 
 @dataclass
@@ -68,6 +69,7 @@ def validate_path(  # noqa: PLR0912 - one branch per file kind
             except ValueError:
                 continue
             resolver.template(template_id)
+    check_single_owner(report.instances, collector)
     report.issues = _dedupe(collector.issues)
     return report
 

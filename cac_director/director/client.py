@@ -20,7 +20,14 @@ from cac_director.director.orders import (
 from cac_director.director.settings import ClientSettings
 from cac_director.director.single_flight import SingleFlightCache
 from cac_director.director.transport import AmbiguousWrite, Session, session_for
-from cac_director.errors import DirectorError, NotFound, OrderFailed, OrderTimeout, ReferenceNotFound
+from cac_director.errors import (
+    CreateUnconfirmed,
+    DirectorError,
+    NotFound,
+    OrderFailed,
+    OrderTimeout,
+    ReferenceNotFound,
+)
 
 SYSLOG_APP = "SyslogCollector"
 
@@ -259,26 +266,44 @@ class DirectorClient:
         data = {k: v for k, v in body.items() if k != conv.activation_field}
         found: dict[str, Any] | None = None
         attempt = 0
-        while True:
-            try:
-                message = self._submit("POST", conv.api_resource, data, action, idempotent=False)
-            except AmbiguousWrite as exc:
-                # The POST may have been applied: only resend when the object is surely absent.
-                found = self._wait_visible(conv, name, self.settings.write_check_window)
-                if found is not None:
-                    break
-                if attempt >= self.settings.max_retries:
-                    raise DirectorError(
-                        f"{action} on node {self.node_name}: the Director kept failing ({exc}); nothing was created"
-                    ) from None
-                attempt += 1
-                continue
-            self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
-            break
+        maybe_sent = False
+        try:
+            while True:
+                try:
+                    message = self._submit("POST", conv.api_resource, data, action, idempotent=False)
+                except AmbiguousWrite as exc:
+                    maybe_sent = True
+                    # The POST may have been applied: look before resending. Should it land late, the resend
+                    # meets a same-name object and fails (docs/reliability.md), which is handled below.
+                    found = self._wait_visible(conv, name, self.settings.write_check_window)
+                    if found is not None:
+                        break
+                    if attempt >= self.settings.max_retries:
+                        raise CreateUnconfirmed(
+                            f"{action} on node {self.node_name}: the Director kept failing ({exc})"
+                        ) from None
+                    attempt += 1
+                    continue
+                maybe_sent = True
+                try:
+                    self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
+                except OrderFailed:
+                    # After an ambiguous first attempt, a refused resend most likely met the first one's object.
+                    found = self.find(conv, name) if attempt else None
+                    if found is None:
+                        raise
+                break
+        except (OrderFailed, CreateUnconfirmed):
+            raise
+        except DirectorError as exc:
+            if maybe_sent:
+                # Accepted, then the order could not be followed (timeout, token expiry, outage): unknown outcome.
+                raise CreateUnconfirmed(str(exc)) from None
+            raise
         if found is None:
             found = self._wait_visible(conv, name, self.settings.list_lag_timeout)
         if found is None:
-            raise DirectorError(
+            raise CreateUnconfirmed(
                 f"{action} on node {self.node_name}: the order succeeded but the object did not appear in the "
                 f"{conv.api_resource} list within {self.settings.list_lag_timeout:g}s"
             )

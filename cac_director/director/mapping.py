@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from cac_director.conventions import Reference, ResourceConventions
+from cac_director.director.ownership import MARKER_FIELD, carries_marker
+from cac_director.director.ownership import strip as strip_marker
 from cac_director.director.resolver import remote_repo_name
 
 if TYPE_CHECKING:
@@ -182,6 +184,9 @@ def from_wire(conv: ResourceConventions, read_obj: dict[str, Any], resolver: Nod
         if read_key in obj:
             obj[write_key] = obj.pop(read_key)
     obj = _strip_internal(obj)
+    if carries_marker(conv) and isinstance(obj.get(MARKER_FIELD), str):
+        # Who manages the object is not part of its configuration: never drift, never exported.
+        obj[MARKER_FIELD] = strip_marker(obj[MARKER_FIELD])
     keep = set(conv.writable_fields)
     obj = {k: v for k, v in obj.items() if (k in keep if keep else k not in conv.computed_fields)}
     for ref in conv.references:

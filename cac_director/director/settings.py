@@ -73,7 +73,10 @@ class ClientSettings:
     """Seconds an order may take before ``OrderTimeout``."""
     refresh_secret: Any = None
     """``secretKey`` for ``POST /refreshToken``; ``None`` reads ``DIRECTOR_REFRESH_SECRET`` (may be unset)."""
-    max_retries: int = 5
+    max_retries: int = 50
+    """Most retries of one request; ``outage_tolerance`` is normally the bound that ends them first."""
+    outage_tolerance: float = 60.0
+    """Seconds a request keeps being retried after its first failure (a Director restart takes ~30-60 s)."""
     backoff_base: float = 0.2
     backoff_max: float = 10.0
     retry_after_max: float = 60.0

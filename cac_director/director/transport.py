@@ -179,6 +179,7 @@ class Session:
         s = self.settings
         refreshed = False
         attempt = 0
+        retry_until: float | None = None
         while True:
             headers, used_token = self._auth_header()
             started = time.monotonic()
@@ -188,24 +189,26 @@ class Session:
             except UNSENT_ERRORS as exc:
                 self._log(method, path, None, started, attempt, type(exc).__name__)
                 _stop_on_tls_failure(exc, what)
-                if attempt >= s.max_retries:
+                retry_until = retry_until or time.monotonic() + s.outage_tolerance
+                if not self._may_retry(attempt, retry_until):
                     raise DirectorUnavailable(
                         f"{what}: cannot reach the Director at {s.url} after {attempt + 1} attempt(s) "
-                        f"({type(exc).__name__})"
+                        f"in {self._tolerance_text()} ({type(exc).__name__})"
                     ) from None
-                self._sleep(attempt, None)
+                self._sleep(attempt, None, retry_until)
                 attempt += 1
                 continue
             except AMBIGUOUS_ERRORS as exc:
                 self._log(method, path, None, started, attempt, type(exc).__name__)
                 if not idempotent:
                     raise AmbiguousWrite(f"{what}: {type(exc).__name__}", cause=exc) from None
-                if attempt >= s.max_retries:
+                retry_until = retry_until or time.monotonic() + s.outage_tolerance
+                if not self._may_retry(attempt, retry_until):
                     raise DirectorUnavailable(
                         f"{what}: the Director at {s.url} kept failing after {attempt + 1} attempt(s) "
-                        f"({type(exc).__name__})"
+                        f"in {self._tolerance_text()} ({type(exc).__name__})"
                     ) from None
-                self._sleep(attempt, None)
+                self._sleep(attempt, None, retry_until)
                 attempt += 1
                 continue
             except httpx.TransportError as exc:
@@ -230,12 +233,13 @@ class Session:
                         f"{what}: HTTP {status}",
                         cause=DirectorHTTPError(f"HTTP {status}", status=status, body=_body_excerpt(response)),
                     )
-                if attempt >= s.max_retries:
+                retry_until = retry_until or time.monotonic() + s.outage_tolerance
+                if not self._may_retry(attempt, retry_until):
                     raise DirectorUnavailable(
-                        f"{what}: the Director answered HTTP {status} {attempt + 1} time(s): "
-                        f"{_director_message(response)}"
+                        f"{what}: the Director answered HTTP {status} {attempt + 1} time(s) "
+                        f"in {self._tolerance_text()}: {_director_message(response)}"
                     )
-                self._sleep(attempt, response.headers.get("Retry-After"))
+                self._sleep(attempt, response.headers.get("Retry-After"), retry_until)
                 attempt += 1
                 continue
             return self._reply(response, what)
@@ -262,18 +266,25 @@ class Session:
             raise ValidationRefused(message, status=status, body=response.text)
         raise DirectorHTTPError(message, status=status, body=response.text)
 
-    def _sleep(self, attempt: int, retry_after: str | None) -> None:
+    def _may_retry(self, attempt: int, retry_until: float) -> bool:
+        """Retries end at ``max_retries`` or when the outage outlasts ``outage_tolerance``, whichever is first."""
+        return attempt < self.settings.max_retries and time.monotonic() < retry_until
+
+    def _tolerance_text(self) -> str:
+        return f"up to {self.settings.outage_tolerance:g}s (cac-director:outageTolerance)"
+
+    def _sleep(self, attempt: int, retry_after: str | None, retry_until: float) -> None:
         s = self.settings
-        time.sleep(
-            retry_wait(
-                attempt,
-                base=s.backoff_base,
-                cap=s.backoff_max,
-                retry_after=retry_after,
-                retry_after_max=s.retry_after_max,
-                rng=self._rng,
-            )
+        wait = retry_wait(
+            attempt,
+            base=s.backoff_base,
+            cap=s.backoff_max,
+            retry_after=retry_after,
+            retry_after_max=s.retry_after_max,
+            rng=self._rng,
         )
+        # The last retry lands at the end of the tolerance rather than after it.
+        time.sleep(max(0.0, min(wait, retry_until - time.monotonic())))
 
     def _log(self, method: str, path: str, status: int | None, started: float, attempt: int, error: str) -> None:  # noqa: PLR0917
         elapsed = time.monotonic() - started

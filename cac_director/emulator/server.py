@@ -118,6 +118,15 @@ class Emulator:
     def clear_faults(self) -> None:
         self.faults.clear()
 
+    def release_orders(self) -> None:
+        """Let every stuck order complete now (a late order, without timing it)."""
+        with self.store.lock:
+            for node in self.store.nodes.values():
+                for order in node.orders.values():
+                    if order.result is None and order.due is None:
+                        order.due = time.time()
+            self.store.settle_all()
+
     # ------------------------------------------------------------ runtime config
     def runtime_config(self) -> dict[str, Any]:
         c = self.config
@@ -147,6 +156,11 @@ class Emulator:
                 setattr(self.config, key, value)
         return self.runtime_config()
 
+    def expire_tokens(self) -> None:
+        """Make every token issued so far expired (a token lifetime ending mid-run, without timing)."""
+        with self.store.lock:
+            self.app.tokens = dict.fromkeys(self.app.tokens, 0.0)
+
     # ------------------------------------------------------------ inspection
     def objects(self, pool_uuid: str, node_id: str, resource: str) -> list[dict[str, Any]]:
         """Stored objects of one resource in READ shape (completed orders only; never lagging)."""
@@ -169,5 +183,7 @@ class Emulator:
         self.log.reset()
 
     def reset(self) -> None:
-        """Every node back to its seeds (faults and the request log are kept)."""
+        """Every node back to its seeds and the configured token valid again (faults and the request log are kept)."""
         self.store.reset()
+        with self.store.lock:
+            self.app.tokens = {self.config.token: self.app._expiry()}

@@ -40,6 +40,8 @@ class ProviderSettings:
     verify: bool = True
     order_timeout: float = 300.0
     request_timeout: float = 60.0
+    outage_tolerance: float = 60.0
+    """Seconds requests are retried through a Director outage (``outageTolerance``, docs/reliability.md)."""
     threads: int = DEFAULT_THREADS
     """Operations one provider process serves at once (``providerThreads``; the SDK alone serves 4)."""
     director_url: str | None = None
@@ -58,6 +60,7 @@ class ProviderSettings:
             verify=not _bool(get("insecureSkipVerify"), False),
             order_timeout=_float(get("orderTimeout"), 300.0),
             request_timeout=_float(get("requestTimeout"), 60.0),
+            outage_tolerance=_float(get("outageTolerance"), 60.0),
             threads=max(1, int(_float(get("providerThreads"), DEFAULT_THREADS))),
             director_url=get("directorUrl") or None,
             pool_uuid=get("poolUuid") or None,
@@ -74,4 +77,5 @@ class ProviderSettings:
             order_deadline=self.order_timeout,
             refresh_secret=self.refresh_secret,
             max_concurrency=self.threads,
+            outage_tolerance=self.outage_tolerance,
         )

@@ -10,6 +10,8 @@ object in model shape (docs/architecture.md) plus three meta keys:
   carry ``url`` and ``pool`` in ``target``; the provider's own settings win where both exist.
 - ``adopt``: take over a same-name object at create time instead of failing (``cac-director:adoptExisting``);
   absent means false.
+- ``managed_by`` (marker-carrying types only): ``<project>/<stack>``, written as the ownership marker into the
+  object's description (docs/reliability.md "Ownership") and read back into the outputs.
 - ``ref_ids`` (absent when empty): ids of the *managed* objects this one references where the Director wants ids
   (``{"routing_policy": <id>, "devicegroup[]": [<id>, ...]}``), fed from the upstream resources' ``id``
   outputs. They order the work, spare a lookup, and change (so update the object) when an upstream object
@@ -41,26 +43,27 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 
 from cac_director.conventions import ResourceConventions
-from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping
+from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping, ownership
 from cac_director.director.client import object_id
 from cac_director.director.connection_check import CheckedOnce, ConnectionCheckFailed
 from cac_director.director.single_flight import SingleFlightCache
 from cac_director.errors import (
     AuthenticationFailed,
     CacDirectorError,
+    CreateUnconfirmed,
     DirectorError,
     NotFound,
     OrderFailed,
-    ValidationRefused,
 )
 from cac_director.pulumi_provider import _one_line_errors
+from cac_director.pulumi_provider._engine_watch import exit_with_engine
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
 from cac_director.pulumi_provider._workers import widen_current_pool
 
-META_KEYS = ("target", "adopt", "ref_ids")
-_RECOVERY_SETTLE_SECONDS = 5.0
+META_KEYS = ("target", "adopt", "ref_ids", "managed_by")
 _RECOVERY_POLL_SECONDS = 0.5
+_RECOVERY_POLL_MAX_SECONDS = 5.0
 PROVIDER_KEY = "__provider"
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -138,6 +141,7 @@ class DirectorProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         _one_line_errors.install()
+        exit_with_engine()
         self._settings = ProviderSettings.from_config(lambda key: req.config.get(f"{NAMESPACE}:{key}"))
         # The SDK runs configure in one of the provider process's gRPC worker threads (4 by default).
         widen_current_pool(self._settings.threads)
@@ -208,12 +212,20 @@ class DirectorProvider(ResourceProvider):
     def _outs(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
         live = mapping.from_wire(self.conventions, live_obj, resolver)
         outs = {**live, "target": props["target"]}
+        if ownership.carries_marker(self.conventions):
+            owner = ownership.owner_of(live_obj.get(ownership.MARKER_FIELD))
+            if owner:
+                outs["managed_by"] = owner
         if props.get("ref_ids"):
             outs["ref_ids"] = self._live_ref_ids(props, live, resolver)
         return outs
 
     def _write_body(self, props: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
-        return mapping.to_wire(self.conventions, self._model(props), resolver)
+        model = self._model(props)
+        if props.get("managed_by") and ownership.carries_marker(self.conventions):
+            field = ownership.MARKER_FIELD
+            model[field] = ownership.mark(model.get(field), str(props["managed_by"]))
+        return mapping.to_wire(self.conventions, model, resolver)
 
     # -- the provider interface -------------------------------------------------------------------------
 
@@ -258,6 +270,13 @@ class DirectorProvider(ResourceProvider):
         new_refs, old_refs = news.get("ref_ids") or {}, olds.get("ref_ids") or {}
         if _has_unknown(new_refs) or _coerce_numbers(new_refs) != old_refs:
             changed.add("ref_ids")
+        if (
+            ownership.carries_marker(conv)
+            and news.get("managed_by")
+            and news.get("managed_by") != olds.get("managed_by")
+        ):
+            # Stacks written before 0.3 have no marker yet: their first update adds it (an edit, never a replace).
+            changed.add("managed_by")
         replaces = sorted(k for k in changed if k in conv.immutable_fields)
         new_target, old_target = news.get("target") or {}, olds.get("target") or {}
         if _has_unknown(new_target) or new_target.get("node") != old_target.get("node"):
@@ -272,56 +291,85 @@ class DirectorProvider(ResourceProvider):
         client, resolver = self._connect(props)
         name = str(props[self._name_key])
         existing_id = client.lookup_table(conv).get(name)
-        if existing_id and props.get("adopt"):
-            live = client.get(conv, existing_id)
-            current = mapping.normalize(conv, mapping.from_wire(conv, live, resolver))
-            if current != mapping.normalize(conv, self._model(props)):
-                # Taking over an object means it now follows the configuration.
-                live = client.update(conv, existing_id, self._write_body(props, resolver), name=name)
-            return CreateResult(existing_id, self._outs(props, live, resolver))
         if existing_id:
-            raise DirectorError(self._exists_message(client, name))
+            return self._take_over(client, resolver, props, existing_id)
         body = self._write_body(props, resolver)
         try:
             obj_id, live = client.create(conv, body, name=name)
         except OrderFailed:
-            # A same-name object that appeared since the listing (another tool, a console user) is the
-            # likeliest cause; say how to take it over rather than only relaying the Director's refusal.
-            if client.lookup_table(conv, refresh=True).get(name):
-                raise DirectorError(self._exists_message(client, name)) from None
+            # A same-name object that appeared since the listing (an interrupted earlier apply of this stack,
+            # another tool, a console user) is the likeliest cause: decide on it as if it had been listed.
+            existing_id = client.lookup_table(conv, refresh=True).get(name)
+            if existing_id:
+                return self._take_over(client, resolver, props, existing_id)
             raise
-        except (AuthenticationFailed, ValidationRefused):
-            # Refused outright: nothing was applied.
-            raise
-        except DirectorError as exc:
-            # The Director may have applied the create before it stopped answering. A create that fails
-            # is not recorded in state, so an object left behind would be orphaned: find it and report success.
+        except CreateUnconfirmed as exc:
+            # The Director accepted the create and may apply it later: a create that fails is not recorded
+            # in state, so the object is looked for until the deadline and recorded as soon as it shows.
             found = self._recover_create(client, name)
             if found is None:
-                raise DirectorError(
-                    f"{exc} (the object was not found on the node afterwards, so nothing was left behind)"
-                ) from None
+                raise DirectorError(self._unconfirmed_message(client, name, exc)) from None
             obj_id, live = found
         return CreateResult(obj_id, self._outs(props, live, resolver))
 
+    def _take_over(
+        self, client: DirectorClient, resolver: NodeResolver, props: dict[str, Any], existing_id: str
+    ) -> CreateResult:
+        """Record a same-name object that already exists, when this stack may; refuse, naming why, otherwise."""
+        conv = self.conventions
+        name = str(props[self._name_key])
+        live = client.get(conv, existing_id)
+        me = props.get("managed_by")
+        owner = ownership.owner_of(live.get(ownership.MARKER_FIELD)) if ownership.carries_marker(conv) else None
+        if owner and owner != me:
+            raise DirectorError(
+                f"{conv.type_name} '{name}' on node {client.node_name} is managed by stack '{owner}' "
+                f"(its ownership marker says so); this stack will not take it over, even with adoptExisting. "
+                "Rename it in this configuration, or remove it from the other stack first."
+            )
+        if not (owner or props.get("adopt")):
+            raise DirectorError(self._exists_message(client, name))
+        current = mapping.normalize(conv, mapping.from_wire(conv, live, resolver))
+        if current != mapping.normalize(conv, self._model(props)) or (me and owner != me):
+            # Taking over an object means it now follows the configuration (and carries this stack's marker).
+            live = client.update(conv, existing_id, self._write_body(props, resolver), name=name)
+        return CreateResult(existing_id, self._outs(props, live, resolver))
+
     def _recover_create(self, client: DirectorClient, name: str) -> tuple[str, dict[str, Any]] | None:
-        """Look for ``name`` until the Director answers (bounded by the order timeout); None if it is absent."""
+        """Look for ``name`` until ``orderTimeout`` has passed; None if it has not appeared by then.
+
+        Outages are ridden through; a refused token ends the search at once (nothing more can be learnt).
+        """
         conv = self.conventions
         deadline = time.monotonic() + self._settings.order_timeout
-        absent_since: float | None = None
+        wait = _RECOVERY_POLL_SECONDS
         while True:
             try:
                 obj_id = client.lookup_table(conv, refresh=True).get(name)
                 if obj_id:
                     return obj_id, client.get(conv, obj_id)
-                # An order accepted just before the failure may still complete: give it a short while.
-                absent_since = absent_since or time.monotonic()
-                if time.monotonic() - absent_since > _RECOVERY_SETTLE_SECONDS:
-                    return None
+            except AuthenticationFailed:
+                return None
             except DirectorError:
-                if time.monotonic() > deadline:
-                    raise
-            time.sleep(_RECOVERY_POLL_SECONDS)
+                pass
+            if time.monotonic() + wait > deadline:
+                return None
+            time.sleep(wait)
+            wait = min(_RECOVERY_POLL_MAX_SECONDS, wait * 1.5)
+
+    def _unconfirmed_message(self, client: DirectorClient, name: str, exc: Exception) -> str:
+        conv = self.conventions
+        proof = (
+            "it carries this stack's ownership marker"
+            if ownership.carries_marker(conv)
+            else "the engine keeps this create as a pending operation of the stack"
+        )
+        return (
+            f"{exc}. The Director accepted the request, so {conv.type_name} '{name}' may still appear on node "
+            f"{client.node_name} (it was not seen within cac-director:orderTimeout = "
+            f"{self._settings.order_timeout:g}s). Nothing to clean up by hand: the next `pulumi up` records it "
+            f"if it exists ({proof}) and creates it otherwise."
+        )
 
     def _exists_message(self, client: DirectorClient, name: str) -> str:
         conv = self.conventions

@@ -19,9 +19,14 @@ import pulumi
 
 from cac_director.config import ResolvedInstance, load_instance
 from cac_director.conventions import LOOKUPS, REGISTRY, Reference
-from cac_director.errors import ValidationFailed
+from cac_director.director.ownership import carries_marker
+from cac_director.errors import ConfigError
 from cac_director.pulumi_provider import preflight
+from cac_director.pulumi_provider._engine_watch import exit_with_engine
 from cac_director.pulumi_provider._paths import map_path, names_at
+from cac_director.pulumi_provider.applied import record as record_applied
+from cac_director.pulumi_provider.applied import rollback_target
+from cac_director.pulumi_provider.pending import is_own_pending, pending_creates
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 
 CONFIG_NAMESPACE = "cac-director"
@@ -35,8 +40,10 @@ PROVIDER_SETTINGS_KEYS = (
     "orderTimeout",
     "requestTimeout",
     "providerThreads",
+    "outageTolerance",
 )
 PROVIDER_SECRET_KEYS = frozenset({"token", "refreshSecret"})
+RESOURCE_TYPE_PREFIX = "pulumi-python:dynamic/cacdirector:"
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,10 @@ class ProgramOptions:
     provider_processes: int = DEFAULT_PROVIDER_PROCESSES
     provider_settings: Mapping[str, Any] | None = None
     """``cac-director:<key>`` -> value for the explicit providers; None registers none (default provider)."""
+    owner: str = ""
+    """``<project>/<stack>``: the ownership marker written into objects that can carry one."""
+    pending: Mapping[str, dict[str, Any]] | None = None
+    """The state's pending creates (``pending.pending_creates``): proof that a same-name object is ours."""
 
 
 def _node_providers(
@@ -111,8 +122,13 @@ def _wire_references(
     return ids, depends
 
 
-def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, Any]:
-    """Register every targeted node's objects; return the per-node summary that the stack exports."""
+def register(
+    resolved: ResolvedInstance, options: ProgramOptions, registered: list[pulumi.Resource] | None = None
+) -> dict[str, Any]:
+    """Register every targeted node's objects; return the per-node summary that the stack exports.
+
+    ``registered``, when given, receives every resource registered.
+    """
     url = options.director_url or resolved.fleet.director_url
     name_key_of = {conv.yaml_section: conv.name_key for conv in REGISTRY}
     graph = _Graph()
@@ -140,12 +156,21 @@ def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, A
                     depends.extend(extra)
                 # Meta keys at their defaults stay out: every byte of a resource is rewritten at each checkpoint.
                 props["target"] = target
-                if options.adopt_existing:
+                logical = f"{node.name}/{name}"
+                if options.adopt_existing or is_own_pending(
+                    options.pending or {},
+                    f"{RESOURCE_TYPE_PREFIX}{conv.type_name}::{logical}",
+                    name_key=conv.name_key,
+                    name=name,
+                    node=node.logpoint_id,
+                ):
                     props["adopt"] = True
                 if ref_ids:
                     props["ref_ids"] = ref_ids
+                if options.owner and carries_marker(conv):
+                    props["managed_by"] = options.owner
                 resource = RESOURCE_CLASSES[conv.type_name](
-                    f"{node.name}/{name}",
+                    logical,
                     props,
                     pulumi.ResourceOptions(
                         depends_on=depends or None,
@@ -155,6 +180,8 @@ def register(resolved: ResolvedInstance, options: ProgramOptions) -> dict[str, A
                     ),
                 )
                 graph.add(node.name, conv.yaml_section, name, resource)
+                if registered is not None:
+                    registered.append(resource)
                 counts[conv.yaml_section] = counts.get(conv.yaml_section, 0) + 1
         summary[node.name] = {"role": node.role, "logpointId": node.logpoint_id, "resources": counts}
     return summary
@@ -181,6 +208,7 @@ def _provider_settings(config: pulumi.Config) -> dict[str, Any]:
 
 def run() -> None:
     """Entry point of ``__main__.py``: read stack config, resolve and validate, register, export."""
+    exit_with_engine()
     config = pulumi.Config(CONFIG_NAMESPACE)
     instance = config.get("instance")
     if not instance:
@@ -195,8 +223,9 @@ def run() -> None:
         )
     templates = config.get("templates")
     try:
-        resolved = load_instance(_instance_path(instance), Path(templates) if templates else None)
-    except ValidationFailed as exc:
+        # `cac-director rollback` hands over the configuration the last successful apply recorded.
+        resolved = rollback_target() or load_instance(_instance_path(instance), Path(templates) if templates else None)
+    except ConfigError as exc:
         # Nothing is registered: the preview stops with the validation report and no resource changes.
         raise pulumi.RunError(str(exc)) from None
     for warning in resolved.warnings:
@@ -209,8 +238,13 @@ def run() -> None:
         protect=config.get_bool("protect") or False,
         provider_processes=DEFAULT_PROVIDER_PROCESSES if processes is None else processes,
         provider_settings=_provider_settings(config),
+        owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
+        pending=pending_creates(),
     )
-    summary = register(resolved, options)
+    registered: list[pulumi.Resource] = []
+    summary = register(resolved, options, registered)
+    director = options.director_url or resolved.fleet.director_url
     pulumi.export("instance", resolved.name)
-    pulumi.export("director", options.director_url or resolved.fleet.director_url)
+    pulumi.export("director", director)
     pulumi.export("nodes", summary)
+    record_applied(resolved, director, registered)

@@ -8,20 +8,47 @@ from concurrent.futures import ThreadPoolExecutor
 
 from cac_director.director.single_flight import SingleFlightCache
 
+HANG_GUARD = 60.0
+
+
+class _Arrivals:
+    """Counts callers about to call the cache; a loader waits for all of them, so they overlap on any machine."""
+
+    def __init__(self, expected: int) -> None:
+        self.expected = expected
+        self.count = 0
+        self.cond = threading.Condition()
+
+    def arrive(self) -> None:
+        with self.cond:
+            self.count += 1
+            self.cond.notify_all()
+
+    def wait_all(self) -> None:
+        with self.cond:
+            assert self.cond.wait_for(lambda: self.count >= self.expected, timeout=HANG_GUARD)
+        time.sleep(0.05)  # the last arrival is between arrive() and get(): let it reach the in-flight wait
+
 
 def test_concurrent_misses_load_once() -> None:
     cache: SingleFlightCache[dict[str, str]] = SingleFlightCache()
     calls: list[int] = []
     lock = threading.Lock()
 
+    arrivals = _Arrivals(8)
+
     def loader() -> dict[str, str]:
         with lock:
             calls.append(1)
-        time.sleep(0.05)
+        arrivals.wait_all()
         return {"a": "1"}
 
+    def call(_: int) -> dict[str, str]:
+        arrivals.arrive()
+        return cache.get("k", loader)
+
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: cache.get("k", loader), range(8)))
+        results = list(pool.map(call, range(8)))
     assert len(calls) == 1
     assert all(result == {"a": "1"} for result in results)
 
@@ -31,12 +58,22 @@ def test_concurrent_refreshes_collapse_but_a_later_refresh_reloads() -> None:
     cache.put("k", 0)
     counter = iter(range(1, 100))
 
+    arrivals = _Arrivals(4)
+    loads = 0
+
     def loader() -> int:
-        time.sleep(0.05)
+        nonlocal loads
+        loads += 1
+        if loads == 1:
+            arrivals.wait_all()
         return next(counter)
 
+    def call(_: int) -> int:
+        arrivals.arrive()
+        return cache.get("k", loader, refresh=True)
+
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = set(pool.map(lambda _: cache.get("k", loader, refresh=True), range(4)))
+        results = set(pool.map(call, range(4)))
     assert results == {1}
     assert cache.get("k", loader, refresh=True) == 2
 

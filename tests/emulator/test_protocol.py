@@ -70,14 +70,26 @@ def test_refresh_token_works_with_an_expired_token_and_checks_a_configured_secre
 
 
 def test_tokens_can_expire_and_be_refreshed() -> None:
-    with Emulator.start(make_config(token_ttl=0.2)) as short:
+    # Expiry is triggered, not timed: a lifetime short enough to test could end before the first request
+    # on a loaded machine.
+    with Emulator.start(make_config()) as emulator:
         headers = {"Authorization": f"Bearer {TOKEN}"}
-        with httpx.Client(base_url=short.url, headers=headers) as c:
+        with httpx.Client(base_url=emulator.url, headers=headers) as c:
             assert c.get(f"{cfg()}/Repos").status_code == 200
-            time.sleep(0.25)
+            emulator.expire_tokens()
             assert c.get(f"{cfg()}/Repos").status_code == 401
             token = c.post("/refreshToken", json={"secretKey": "k"}).json()["tokenDetails"]["token"]
             assert c.get(f"{cfg()}/Repos", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_a_token_lifetime_ends_in_401() -> None:
+    with Emulator.start(make_config(token_ttl=0.2)) as short:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        with httpx.Client(base_url=short.url, headers=headers) as c:
+            deadline = time.monotonic() + 60  # hang guard only
+            while c.get(f"{cfg()}/Repos").status_code != 401:
+                assert time.monotonic() < deadline, "the token never expired"
+                time.sleep(0.05)
 
 
 def test_lists_are_bare_arrays_and_gets_bare_objects_in_compact_json(client: httpx.Client) -> None:
@@ -140,12 +152,14 @@ def test_documented_leading_slash_form_is_selectable(client: httpx.Client, emu: 
 
 
 def test_change_is_visible_only_when_the_order_completes(client: httpx.Client, emu: Emulator) -> None:
-    emu.set_runtime_config(order_delay=0.4)
+    # The order is held, then released: no timing decides what the assertions see.
+    emu.set_faults(stuck_orders=True)
     message = client.post(f"{cfg()}/Repos", json={"data": REPO}).json()["message"]
     pending = client.get("/" + message).json()
     assert pending == {"request": {}, "response": {}}  # pending: success is not a boolean yet
     assert "Repo_secu" not in [r["name"] for r in client.get(f"{cfg()}/Repos").json()]
-    time.sleep(0.45)
+    emu.clear_faults()
+    emu.release_orders()
     assert poll(client, message)["response"]["success"] is True
     assert "Repo_secu" in [r["name"] for r in client.get(f"{cfg()}/Repos").json()]
 

@@ -16,6 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cac_director.cli import _register_all, app
+from cac_director.director import ownership
 from tests.conftest import REPO_ROOT, PulumiCLI
 from tests.export.conftest import FLEET, STAGING, TOKEN, populate
 
@@ -131,10 +132,26 @@ def test_adopt_round_trip_through_the_real_cli(emu: Any, tmp_path: Path, pulumi_
         for key, count in emu.request_counts().items()
         if key.split(" ")[0] in ("POST", "PUT", "DELETE") and not key.endswith("/fetch")
     }
-    assert writes == {}
+    # Adoption changes nothing but the ownership marker (docs/reliability.md "Ownership"): one PUT per object
+    # of the types that carry it, which appends it to the description.
+    assert writes and {key.split("/")[-2] for key in writes} <= set(_MARKED)
     after = {node: {r: emu.objects(FLEET_POOL, node, r) for r in _RESOURCES} for node in _NODES}
-    assert after == before
+    assert _unmarked(after) == _unmarked(before)
+    marked = [obj for node in _NODES for resource in _MARKED for obj in after[node][resource]]
+    assert marked and all(obj["description"].endswith("[cac-director:cac-director/adopt]") for obj in marked)
     cli.run("preview", "--expect-no-changes")
+
+
+_MARKED = ("AlertRules", "DeviceGroups", "EnrichmentPolicy")
+
+
+def _unmarked(state: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    def strip(obj: dict[str, Any]) -> dict[str, Any]:
+        rest = {k: v for k, v in obj.items() if k != "description"}
+        text = ownership.strip(str(obj.get("description") or ""))
+        return {**rest, "description": text} if text else rest
+
+    return {node: {r: [strip(o) for o in objs] for r, objs in per.items()} for node, per in state.items()}
 
 
 _NODES = ("5c1e0a7d3b2f4e6a9d8c7b6a5f4e3d21", "5c1e0a7d3b2f4e6a9d8c7b6a5f4e3d22")

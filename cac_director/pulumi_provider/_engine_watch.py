@@ -1,0 +1,112 @@
+"""Stop this process when the Pulumi engine that started it is gone.
+
+The engine (the ``pulumi`` CLI) starts the language host, which starts the program, and one
+``python -m pulumi.dynamic`` per provider behind a ``/bin/sh`` wrapper. When the CLI is killed (SIGKILL,
+OOM, a closed CI runner) nothing tells them: they were seen to keep sending Director writes for seconds
+afterwards, for objects no state will ever record. Each of them therefore watches its ``pulumi``
+ancestor and exits when it has ended (docs/reliability.md "Process lifetime").
+
+A killed CLI may stay a zombie until its own parent reaps it, so "ended" means gone *or* a zombie; the
+start time guards against a reused pid. Linux only (``/proc``); elsewhere the watch is not started.
+
+Provider processes the engine started but never sent an operation to have none of our code loaded, so
+the first watcher to notice also ends the processes started for the same engine: those whose command line
+names the engine's address (the last argument of every plugin the engine starts, ``--engine`` of the
+program) and that have no live ``pulumi`` ancestor any more.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+ENGINE_NAMES = frozenset({"pulumi"})
+POLL_SECONDS = 0.5
+_started = threading.Event()
+
+
+def _stat(pid: int) -> tuple[str, str, int, str] | None:
+    """(command name, state, parent pid, start time) of ``pid``, or None when it does not exist."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The name is in parentheses and may itself contain spaces or parentheses.
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
+    return name, fields[0], int(fields[1]), fields[19]
+
+
+def find_engine(pid: int | None = None) -> tuple[int, str] | None:
+    """(pid, start time) of the nearest ``pulumi`` ancestor of ``pid`` (default: this process), or None."""
+    current = os.getppid() if pid is None else pid
+    for _ in range(16):
+        info = _stat(current)
+        if info is None or current <= 1:
+            return None
+        name, _state, parent, started = info
+        if name in ENGINE_NAMES:
+            return current, started
+        current = parent
+    return None
+
+
+def engine_alive(engine: tuple[int, str]) -> bool:
+    info = _stat(engine[0])
+    return info is not None and info[1] not in {"Z", "X"} and info[3] == engine[1]
+
+
+def _engine_address(argv: list[str]) -> str | None:
+    """The ``host:port`` of the engine in a plugin's or the program's command line."""
+    if "--engine" in argv[:-1]:
+        return argv[argv.index("--engine") + 1]
+    last = argv[-1] if argv else ""
+    host, _, port = last.rpartition(":")
+    return last if host and port.isdigit() else None
+
+
+def end_orphaned_siblings(address: str) -> None:
+    """SIGKILL the other processes of a dead engine at ``address`` (same user, no live engine above them)."""
+    me = os.getpid()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        pid = int(entry.name)
+        try:
+            if entry.stat().st_uid != os.getuid():
+                continue
+            argv = entry.joinpath("cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        args = [a.decode(errors="replace") for a in argv if a]
+        if address not in args or find_engine(pid) is not None:
+            continue
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            continue
+
+
+def exit_with_engine() -> None:
+    """Start (once per process) a daemon thread that ends this process when its engine has ended."""
+    if _started.is_set() or not Path("/proc/self/stat").exists():
+        return
+    engine = find_engine()
+    if engine is None:
+        return  # not run by the pulumi CLI (tests calling providers directly, the automation API in-process)
+    _started.set()
+
+    address = _engine_address(sys.argv)
+
+    def watch() -> None:
+        while engine_alive(engine):
+            threading.Event().wait(POLL_SECONDS)
+        if address:
+            end_orphaned_siblings(address)
+        # No other cleanup on purpose: an interrupted write must not be followed by any further request.
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cac-director-engine-watch", daemon=True).start()

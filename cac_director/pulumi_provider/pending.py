@@ -1,0 +1,64 @@
+"""Creates an interrupted apply left pending: the engine's own proof that an object is this stack's.
+
+When the CLI dies during a create, the engine has already written a ``creating`` pending operation (with
+the resource's inputs) into the stack's state, and the object may exist on the Director. The next update
+reads those pending operations, and the program lets the resources they name take over a same-name object
+(``adopt``) when name and node are the ones the engine recorded (docs/reliability.md "Ownership").
+
+The state is read with ``pulumi stack export``, the CLI's own reading of the backend, only when the update
+really applies (never in previews), so a plain `pulumi up` costs one extra CLI start, about a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+EXPORT_TIMEOUT_SECONDS = 300
+
+
+def _stack_name() -> str:
+    org = pulumi.get_organization()
+    return f"{org}/{pulumi.get_project()}/{pulumi.get_stack()}" if org else pulumi.get_stack()
+
+
+def pending_creates() -> dict[str, dict[str, Any]]:
+    """``<type token>::<logical name>`` -> recorded inputs of every pending create; empty in previews."""
+    if pulumi.runtime.is_dry_run():
+        return {}
+    exe = shutil.which("pulumi")
+    if exe is None:
+        return {}
+    try:
+        proc = subprocess.run(
+            [exe, "stack", "export", "--stack", _stack_name(), "--non-interactive"],
+            cwd=os.getcwd(),
+            capture_output=True,
+            text=True,
+            timeout=EXPORT_TIMEOUT_SECONDS,
+            check=False,
+        )
+        deployment = json.loads(proc.stdout).get("deployment") or {} if proc.returncode == 0 else {}
+    except (OSError, subprocess.TimeoutExpired, ValueError, AttributeError):
+        deployment = {}
+    result: dict[str, dict[str, Any]] = {}
+    for op in deployment.get("pending_operations") or []:
+        resource = op.get("resource") or {} if isinstance(op, dict) else {}
+        if op.get("type") == "creating" and isinstance(resource.get("urn"), str):
+            key = "::".join(resource["urn"].split("::")[-2:])
+            result[key] = resource.get("inputs") or {}
+    return result
+
+
+def is_own_pending(pending: Mapping[str, dict[str, Any]], key: str, *, name_key: str, name: str, node: str) -> bool:
+    """True when the engine recorded a create of ``key`` for the same name on the same node."""
+    recorded = pending.get(key)
+    if recorded is None:
+        return False
+    return recorded.get(name_key) == name and (recorded.get("target") or {}).get("node") == node
