@@ -97,16 +97,22 @@ def test_token_rotation_reaches_refresh_preview_and_destroy(deployment: Deployme
             assert names == {"default", "_logpoint", "_LogPointAlerts"}
 
 
+def _failed_preview(d: Deployment) -> str:
+    """The output of a `pulumi preview` that must fail, and without a traceback."""
+    preview = d.cli.run("preview", check=False)
+    text = _output(preview)
+    assert preview.returncode != 0, text
+    assert "Traceback" not in text, text
+    return text
+
+
 def test_missing_vendor_package_fails_preview_naming_the_yaml(deployment: Deployment) -> None:
     d = deployment
     d.edit(
         "fleets/templates/logpoint/golden-base/normalization-policies.yaml",
         lambda text: text.replace("[LP_Linux_Syslog]", "[LP_Linux_Syslog, LP_Nonexistent]"),
     )
-    preview = d.cli.run("preview", check=False)
-    text = _output(preview)
-    assert preview.returncode != 0, text
-    assert "Traceback" not in text, text
+    text = _failed_preview(d)
     where = "fleets/templates/logpoint/golden-base/normalization-policies.yaml:13"
     for node in ("dn-prod-01", "dn-prod-02"):
         assert (
@@ -131,10 +137,7 @@ def test_unknown_timezone_and_charset_fail_preview_naming_the_yaml(deployment: D
             1,
         ),
     )
-    preview = d.cli.run("preview", check=False)
-    text = _output(preview)
-    assert preview.returncode != 0, text
-    assert "Traceback" not in text, text
+    text = _failed_preview(d)
     where = "fleets/bank-a/prod/instance.yaml"
     for node in ("dn-prod-01", "dn-prod-02"):
         assert (
