@@ -24,6 +24,7 @@ from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import ConfigError, DirectorError
 from cac_director.export import ExportResult, check_written, export_fleet, parse_only, stream, write_files
 from cac_director.export.documents import group_name, template_name
+from cac_director.export.import_file import import_document
 from cac_director.export.report import json_failure, json_report
 
 EXIT_OK, EXIT_WARNINGS, EXIT_USER, EXIT_DIRECTOR = 0, 1, 2, 3
@@ -53,6 +54,11 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     as_json: Annotated[
         bool, typer.Option("--json", help="Report as JSON on stdout instead of the table (needs --out DIR).")
     ] = False,
+    import_file: Annotated[
+        Path | None, typer.Option(help="Also write a `pulumi import --file` document for the exported objects.")
+    ] = None,
+    stack: Annotated[str | None, typer.Option(help="The stack the --import-file is for (needed with it).")] = None,
+    project: Annotated[str, typer.Option(help="The Pulumi project name (Pulumi.yaml `name`).")] = "cac-director",
 ) -> None:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     if as_json:
@@ -60,6 +66,8 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
         err = _JsonConsole()
         if out == "-":
             _fail(err, "--json writes the report on stdout: give the files a directory with --out DIR")
+    if import_file is not None and not stack:
+        _fail(err, "--import-file needs --stack NAME: the file names the stack's provider by URN")
     token = os.environ.get(token_env, "")
     if not token:
         _fail(err, f"no Director token: set the environment variable {token_env} (or name another with --token-env)")
@@ -87,6 +95,9 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     else:
         write_files(result, Path(out))
         check_written(result, Path(out))
+    if import_file is not None:
+        document = import_document(result.exports, stack=str(stack), project=project)
+        import_file.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
     code = _exit_code(result)
     if as_json:
         sys.stdout.write(json.dumps(json_report(result, out, code), indent=2) + "\n")

@@ -13,7 +13,7 @@ from typing import Any
 
 from cac_director.config._paths import join
 from cac_director.config.validate.references import NONE_SENTINEL, iter_reference_values
-from cac_director.conventions import LOOKUPS, SECTIONS, by_section
+from cac_director.conventions import CHECKED_VALUES, LOOKUPS, SECTIONS, by_section
 
 
 @dataclass(frozen=True)
@@ -46,4 +46,8 @@ def collect_node_references(located: dict[str, list[tuple[str, dict[str, Any], A
                     builtin = ref.target in declared and value not in declared[ref.target]
                     if vendor or (builtin and value in by_section(ref.target).builtins):
                         found.append(NodeReference(section, name, ref.target, value, join(where), str(mark or "")))
+            for field, lookup in CHECKED_VALUES.get(section, {}).items():
+                for value, mark, where in iter_reference_values(resource, source, field, (f"{section}[{name}]",)):
+                    if isinstance(value, str) and value not in ("", NONE_SENTINEL):
+                        found.append(NodeReference(section, name, lookup, value, join(where), str(mark or "")))
     return found

@@ -18,7 +18,7 @@ from cac_director.conventions.alert_rules import ALERT_RULES
 from cac_director.conventions.device_groups import DEVICE_GROUPS
 from cac_director.conventions.devices import DEVICES
 from cac_director.conventions.enrichment_policies import ENRICHMENT_POLICIES
-from cac_director.conventions.lookups import LOOKUPS
+from cac_director.conventions.lookups import CHECKED_VALUES, LOOKUPS
 from cac_director.conventions.normalization_policies import NORMALIZATION_POLICIES
 from cac_director.conventions.processing_policies import PROCESSING_POLICIES
 from cac_director.conventions.repos import REPOS
@@ -60,6 +60,7 @@ def by_type_name(type_name: str) -> ResourceConventions:
 SECTIONS: tuple[str, ...] = tuple(conv.yaml_section for conv in REGISTRY)
 
 __all__ = [
+    "CHECKED_VALUES",
     "LOOKUPS",
     "REGISTRY",
     "SECTIONS",

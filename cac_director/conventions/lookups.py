@@ -1,5 +1,5 @@
 """Read-only collections used to resolve names of objects the tool never manages (director-api.md §7.3, §7.4,
-§7.10, §7.1)."""
+§7.10, §7.1, §7.12)."""
 
 from cac_director.conventions._base import Lookup
 
@@ -15,4 +15,14 @@ LOOKUPS: dict[str, Lookup] = {
     # ``ip:port/repo`` strings alert rules must name (§7.9); the client serves them as string lists.
     "repoPaths": Lookup("repoPaths", "Repos/RepoPaths", name_key="paths", shape="paths"),
     "remoteRepos": Lookup("remoteRepos", "Repos/RemoteRepos/fetch", name_key="", shape="fetch"),
+    # The names a device's timezone and a collector's charset may take (§7.12): the Director keeps the
+    # value itself, so they are checked in the pre-flight only, never translated.
+    "timezones": Lookup("timezones", "Timezone", name_key="name", id_key="name"),
+    "charsets": Lookup("charsets", "Charsets", name_key="charsets", shape="paths"),
 }
+
+CHECKED_VALUES: dict[str, dict[str, str]] = {
+    "devices": {"timezone": "timezones"},
+    "syslogCollectors": {"charset": "charsets"},
+}
+"""section -> plain field -> the lookup whose names its value must be one of, on every node receiving it."""

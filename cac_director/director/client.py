@@ -436,6 +436,18 @@ class DirectorClient:
             self._remote_repos = [str(row) for row in rows if isinstance(row, str)]
         return list(self._remote_repos)
 
+    def lookup_names(self, target: str) -> set[str]:
+        """The names a lookup or managed type holds on this node; ``paths``-shaped lookups (``[{key: [...]}]``,
+        Charsets) as well as name -> id tables."""
+        spec = LOOKUPS.get(target)
+        if spec is None or spec.shape != "paths":
+            return set(self.lookup_table(target))
+        names: set[str] = set()
+        for item in _as_list(self._get(spec.api_path, f"listing {spec.api_path}")):
+            if isinstance(item, dict):
+                names.update(str(value) for value in item.get(spec.name_key) or [])
+        return names
+
     def repo_paths(self) -> builtins.list[str]:
         """The storage paths repos may use on this node (``Repos/RepoPaths``)."""
         body = _as_list(self._get(LOOKUPS["repoPaths"].api_path, "listing repo paths"))

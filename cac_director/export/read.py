@@ -40,6 +40,8 @@ class NodeExport:
     sections: dict[str, list[dict[str, Any]]]
     counts: dict[str, SectionCounts] = field(default_factory=dict)
     unexpressible: list[Unexpressible] = field(default_factory=list)
+    ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(section, name) -> the object's id on the node (what ``pulumi import`` needs, ``import_file.py``)."""
 
 
 class _RecordingResolver(NodeResolver):
@@ -151,6 +153,8 @@ def read_node(
                         conv.yaml_section, name, f"references {target} id {obj_id}, which names no object on the node"
                     )
                 )
+            if obj.get("id"):
+                export.ids[(conv.yaml_section, name)] = str(obj["id"])
             resources.append(tidy(conv, model))
             counts.exported += 1
         resources.sort(key=lambda r: str(r.get(conv.name_key)))

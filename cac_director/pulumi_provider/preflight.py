@@ -44,7 +44,7 @@ def missing_node_references(settings: ClientSettings, resolved: ResolvedInstance
             if ref.section not in node.sections:
                 continue
             if ref.target not in tables:
-                tables[ref.target] = set(client.lookup_table(ref.target))
+                tables[ref.target] = client.lookup_names(ref.target)
             if ref.value not in tables[ref.target]:
                 problems.append(
                     f"{ref.where}: {ref.path}: {_label(ref.target)} '{ref.value}' does not exist on node {node.name}; "

@@ -26,7 +26,27 @@ def test_vendor_references_keep_their_origin() -> None:
         "compiledNormalizers",
         "enrichmentSources",
         "users",
+        "timezones",
+        "charsets",
     }
+
+
+def test_timezones_and_charsets_keep_their_origin() -> None:
+    resolved = load_instance(REPO_ROOT / PROD)
+    found = {(r.section, r.name, r.target, r.value): (r.path, r.where) for r in resolved.node_references}
+    assert found[("devices", "dc-01", "timezones", "Europe/Paris")] == (
+        "devices[dc-01].timezone",
+        "fleets/bank-a/prod/instance.yaml:29",
+    )
+    assert found[("syslogCollectors", "dc-01", "charsets", "utf_8")] == (
+        "syslogCollectors[dc-01].charset",
+        "fleets/bank-a/prod/instance.yaml:34",
+    )
+    # A device without a timezone gets the model's default, which is checked too, at the device's line.
+    assert found[("devices", "linux-app-01", "timezones", "UTC")] == (
+        "devices[linux-app-01].timezone",
+        "fleets/bank-a/prod/instance.yaml:32",
+    )
 
 
 def test_referenced_builtins_are_collected(tmp_path: Path) -> None:

@@ -97,16 +97,22 @@ def test_token_rotation_reaches_refresh_preview_and_destroy(deployment: Deployme
             assert names == {"default", "_logpoint", "_LogPointAlerts"}
 
 
+def _failed_preview(d: Deployment) -> str:
+    """The output of a `pulumi preview` that must fail, and without a traceback."""
+    preview = d.cli.run("preview", check=False)
+    text = _output(preview)
+    assert preview.returncode != 0, text
+    assert "Traceback" not in text, text
+    return text
+
+
 def test_missing_vendor_package_fails_preview_naming_the_yaml(deployment: Deployment) -> None:
     d = deployment
     d.edit(
         "fleets/templates/logpoint/golden-base/normalization-policies.yaml",
         lambda text: text.replace("[LP_Linux_Syslog]", "[LP_Linux_Syslog, LP_Nonexistent]"),
     )
-    preview = d.cli.run("preview", check=False)
-    text = _output(preview)
-    assert preview.returncode != 0, text
-    assert "Traceback" not in text, text
+    text = _failed_preview(d)
     where = "fleets/templates/logpoint/golden-base/normalization-policies.yaml:13"
     for node in ("dn-prod-01", "dn-prod-02"):
         assert (
@@ -114,6 +120,32 @@ def test_missing_vendor_package_fails_preview_naming_the_yaml(deployment: Deploy
             f"does not exist on node {node}"
         ) in text, text
     # Read-only: nothing was created.
+    assert all(not sections for sections in d.live_state().values())
+
+
+def test_unknown_timezone_and_charset_fail_preview_naming_the_yaml(deployment: Deployment) -> None:
+    d = deployment
+    d.edit(
+        "fleets/bank-a/prod/instance.yaml",
+        lambda text: text.replace(
+            "devicegroup: [dg-windows], timezone: Europe/Paris}",
+            "devicegroup: [dg-windows], timezone: Mars/Olympus}",
+            1,
+        ).replace(
+            '{device: dc-01, proxy_condition: "None", charset: utf_8',
+            '{device: dc-01, proxy_condition: "None", charset: ebcdic',
+            1,
+        ),
+    )
+    text = _failed_preview(d)
+    where = "fleets/bank-a/prod/instance.yaml"
+    for node in ("dn-prod-01", "dn-prod-02"):
+        assert (
+            f"{where}:29: devices[dc-01].timezone: Timezone 'Mars/Olympus' does not exist on node {node}"
+        ) in text, text
+        assert f"{where}:34: syslogCollectors[dc-01].charset: Charsets 'ebcdic' does not exist on node {node}" in text
+    # Only the edited values: dc-02 keeps Europe/Paris, which the node has.
+    assert "Europe/Paris" not in text
     assert all(not sections for sections in d.live_state().values())
 
 
