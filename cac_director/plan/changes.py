@@ -154,7 +154,10 @@ def object_changes(type_name: str, old: dict[str, Any] | None, new: dict[str, An
 
 
 def report(preview: dict[str, Any]) -> list[ObjectChange]:
-    """Every Director object a ``pulumi preview --json`` document would change, in step order."""
+    """Every Director object a ``pulumi preview --json`` document would change, by node, type and name.
+
+    The engine runs steps concurrently, so their order differs from run to run; a report that CI diffs or a
+    reviewer rereads must not."""
     result: list[ObjectChange] = []
     seen: set[str] = set()
     for step in preview.get("steps") or []:
@@ -173,7 +176,7 @@ def report(preview: dict[str, Any]) -> list[ObjectChange]:
         if action == "update" and not changes:
             continue  # only meta inputs changed (ids of replaced upstream objects, the node's provider)
         result.append(ObjectChange(node=node, type=type_name, name=name, action=action, changes=changes))
-    return result
+    return sorted(result, key=lambda change: (change.node, change.type, change.name))
 
 
 def render_text(changes: list[ObjectChange]) -> list[str]:

@@ -70,10 +70,10 @@ def test_report_turns_preview_steps_into_objects() -> None:
     }
     objects = [change.as_dict() for change in report(preview)]
     assert [(o["node"], o["name"], o["action"]) for o in objects] == [
-        ("dn-1", "rp-windows", "update"),
         ("dn-1", "rp-new", "create"),
+        ("dn-1", "rp-windows", "update"),
         ("dn-1", "rp-x", "replace"),
     ]
-    assert objects[0]["changes"] == [
+    assert objects[1]["changes"] == [
         {"field": "routing_criteria[event_category=audit]", "change": "removed", "old": CRITS[2], "new": None}
     ]
