@@ -139,7 +139,14 @@ class TemplateStore:
         return self._layers[template_id]
 
     def exists(self, template_id: str) -> bool:
-        return (self.root / template_id).is_dir() and not template_id.startswith("..")
+        return self.inside_root(template_id) and (self.root / template_id).is_dir()
+
+    def inside_root(self, template_id: str) -> bool:
+        """Whether the id names a directory below the root (symlinks resolved), never the root itself."""
+        if template_id.startswith("/") or template_id in ("", ".") or template_id.split("/")[0] == "..":
+            return False
+        root = self.root.resolve()
+        return (root / template_id).resolve().is_relative_to(root) and (root / template_id).resolve() != root
 
     def _load(self, template_id: str) -> Layer | None:
         directory = self.root / template_id
@@ -249,6 +256,16 @@ def resolve_chain(  # noqa: PLR0911 - one early return per kind of chain error
                 mark=mark,
                 path="metadata.extends",
                 hint="flatten the hierarchy or raise the depth limit",
+            )
+            return None
+        if not store.inside_root(template_id):
+            collector.error(
+                "template-outside-root",
+                f"extends {ref!r} points outside the templates root {store.root}",
+                mark=mark,
+                path="metadata.extends",
+                hint="template ids are directories below the templates root, written without a leading / "
+                "(e.g. logpoint/golden-base); ../ may not climb above the root",
             )
             return None
         if not store.exists(template_id):

@@ -16,6 +16,14 @@ import yaml
 from cac_director.config.issues import IssueCollector, Mark
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Resource limits (docs/configuration.md "Limits"): far above any real configuration (the largest demo
+# file is under 10 KiB and 8 levels deep), low enough that a hostile file is refused in milliseconds.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+"""Nesting levels of mappings and lists in one document, aliases expanded."""
+MAX_ALIAS_EXPANSION = 100_000
+"""Values that aliases may add to one file beyond what is written in it ("billion laughs" guard)."""
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -67,6 +75,9 @@ def display_path(path: Path) -> str:
         return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(resolved)
+
+
+_LIMIT_HINT = "write the values out instead of nesting aliases or collections (limits: docs/configuration.md)"
 
 
 class _Builder:
@@ -121,6 +132,54 @@ class _Builder:
         return constructor(_CONSTRUCTOR, node)
 
 
+def _limit_problem(nodes: list[yaml.Node]) -> tuple[str, yaml.Node] | None:
+    """Why the composed documents are too big to build (a problem and the node it concerns), or None.
+
+    Walks the node graph once without recursion: aliases are shared nodes, so each node's expanded size
+    and depth are computed once (memoized) and a node reached again while open is a recursive alias.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    written = 0
+    expanded = 0
+    for root in nodes:
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        open_nodes: set[int] = set()
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            children = _children(node)
+            if done:
+                open_nodes.discard(key)
+                size[key] = 1 + sum(size[id(child)] for child in children)
+                depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+                if depth[key] > MAX_DEPTH:
+                    return f"nesting is deeper than {MAX_DEPTH} levels", node
+                continue
+            if key in size:
+                continue
+            if key in open_nodes:
+                return "an alias refers to a collection that contains it (recursive alias)", node
+            written += 1
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in size or id(child) in open_nodes)
+            if len(open_nodes) > MAX_DEPTH:
+                return f"nesting is deeper than {MAX_DEPTH} levels", node
+        expanded += size[id(root)]
+        if expanded - written > MAX_ALIAS_EXPANSION:
+            return f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values (an alias bomb?)", root
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
     """All documents of ``path`` (empty documents dropped), or None if the file cannot be read/parsed.
 
@@ -128,6 +187,15 @@ def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
     """
     file = display_path(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            collector.error(
+                "file-too-large",
+                f"the file has {path.stat().st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                mark=Mark(file),
+                hint="split it into several files of the same template (every YAML file of a template directory "
+                "is read)",
+            )
+            return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         collector.error("unreadable-file", f"cannot read file: {exc}", mark=Mark(file))
@@ -148,6 +216,16 @@ def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
         return None
     except yaml.YAMLError as exc:
         collector.error("malformed-yaml", f"YAML syntax error: {exc}", mark=Mark(file))
+        return None
+    except RecursionError:
+        # Only the pure-Python composer recurses; libyaml's composes any depth and _limit_problem refuses it.
+        collector.error(
+            "yaml-limit", f"nesting is deeper than {MAX_DEPTH} levels", mark=Mark(file), hint=_LIMIT_HINT
+        )
+        return None
+    problem = _limit_problem(nodes)
+    if problem is not None:
+        collector.error("yaml-limit", problem[0], mark=builder.mark(problem[1]), hint=_LIMIT_HINT)
         return None
     docs: list[Any] = []
     for node in nodes:

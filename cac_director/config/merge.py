@@ -46,7 +46,7 @@ def merge_value(parent: Any, child: Any, ctx: MergeContext, path: PathT) -> Any:
         return merge_mapping(parent if isinstance(parent, dict) else None, child, ctx, path)
     if isinstance(child, list) and child and all(isinstance(item, dict) for item in child):
         base = parent if isinstance(parent, list) and all(isinstance(item, dict) for item in parent) else []
-        return merge_keyed_list(base, child, ctx, path, key_fn=_element_id, kind="element")
+        return merge_keyed_list(base, _with_usable_ids(child, ctx, path), ctx, path, key_fn=_element_id, kind="element")
     # Scalars and lists of scalars (and the empty list) replace what was inherited (rule 5).
     return child
 
@@ -84,6 +84,26 @@ def merge_mapping(
         if mark is not None:
             result.key_marks[key] = mark
     return result
+
+
+def _with_usable_ids(child: list[Any], ctx: MergeContext, path: PathT) -> list[Any]:
+    """``child`` without elements whose ``_id`` is not a string or integer (each one reported)."""
+    usable = PosList(mark=mark_of(child))
+    for index, element in enumerate(child):
+        ident = element.get(ID_KEY)
+        if ident is None or isinstance(ident, str) or _is_int(ident):
+            usable.append(element)
+            usable.item_marks.append(mark_of(child, index))
+            continue
+        field_name = path[-1] if path else ""
+        ctx.collector.error(
+            "wrong-type",
+            f"_id must be a string or an integer, got {ident!r}"[:200],
+            mark=mark_of(element, ID_KEY),
+            path=join((*path[:-1], f"{field_name}[{index}]", ID_KEY)),
+            hint="write the _id as a plain word, e.g. _id: crit-audit",
+        )
+    return usable
 
 
 def _element_id(element: PosDict) -> Any:

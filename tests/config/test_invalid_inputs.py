@@ -275,7 +275,7 @@ CASES = [
     Case(
         "relative-repo-path",
         ((BASE_REPOS, "path: /data/hot/, retention: 10", "path: data/hot, retention: 10"),),
-        "bad-format",
+        "bad-value",
         BASE_REPOS,
         "repos[repo-b].hiddenrepopath[hot].path",
     ),
