@@ -143,7 +143,7 @@ class TemplateStore:
 
     def inside_root(self, template_id: str) -> bool:
         """Whether the id names a directory below the root (symlinks resolved), never the root itself."""
-        if template_id.startswith("/") or template_id in ("", ".") or template_id.split("/")[0] == "..":
+        if template_id.startswith("/") or template_id in ("", "."):
             return False
         root = self.root.resolve()
         return (root / template_id).resolve().is_relative_to(root) and (root / template_id).resolve() != root

@@ -180,25 +180,35 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+def _read_text(path: Path, file: str, collector: IssueCollector) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            collector.error(
+                "file-too-large",
+                f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                mark=Mark(file),
+                hint="split it into several files of the same template (every YAML file of a template directory "
+                "is read)",
+            )
+            return None
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        collector.error("unreadable-file", f"cannot read file: {exc}", mark=Mark(file), hint=_UNREADABLE_HINT)
+        return None
+
+
+_UNREADABLE_HINT = "check the path and permissions; YAML files must be UTF-8 text"
+
+
 def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
     """All documents of ``path`` (empty documents dropped), or None if the file cannot be read/parsed.
 
     Problems become issues in ``collector`` (never exceptions) so one bad file does not hide others.
     """
     file = display_path(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            collector.error(
-                "file-too-large",
-                f"the file has {path.stat().st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                mark=Mark(file),
-                hint="split it into several files of the same template (every YAML file of a template directory "
-                "is read)",
-            )
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        collector.error("unreadable-file", f"cannot read file: {exc}", mark=Mark(file))
+    text = _read_text(path, file, collector)
+    if text is None:
         return None
     builder = _Builder(file, collector)
     try:
@@ -219,13 +229,11 @@ def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
         return None
     except RecursionError:
         # Only the pure-Python composer recurses; libyaml's composes any depth and _limit_problem refuses it.
-        collector.error(
-            "yaml-limit", f"nesting is deeper than {MAX_DEPTH} levels", mark=Mark(file), hint=_LIMIT_HINT
-        )
+        collector.error("yaml-limit", f"nesting is deeper than {MAX_DEPTH} levels", mark=Mark(file), hint=_LIMIT_HINT)
         return None
-    problem = _limit_problem(nodes)
-    if problem is not None:
-        collector.error("yaml-limit", problem[0], mark=builder.mark(problem[1]), hint=_LIMIT_HINT)
+    too_big = _limit_problem(nodes)
+    if too_big is not None:
+        collector.error("yaml-limit", too_big[0], mark=builder.mark(too_big[1]), hint=_LIMIT_HINT)
         return None
     docs: list[Any] = []
     for node in nodes:
