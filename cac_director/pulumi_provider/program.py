@@ -20,6 +20,7 @@ import pulumi
 from cac_director.config import ResolvedInstance, load_instance
 from cac_director.conventions import LOOKUPS, REGISTRY, Reference
 from cac_director.director.ownership import carries_marker
+from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import ConfigError
 from cac_director.pulumi_provider import preflight
 from cac_director.pulumi_provider._engine_watch import exit_with_engine
@@ -28,6 +29,7 @@ from cac_director.pulumi_provider.applied import record as record_applied
 from cac_director.pulumi_provider.applied import rollback_target
 from cac_director.pulumi_provider.pending import is_own_pending, pending_creates
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
+from cac_director.pulumi_provider.stack_settings import INSECURE_WARNING, StackSettings, read_stack_settings
 
 CONFIG_NAMESPACE = "cac-director"
 DEFAULT_PROVIDER_PROCESSES = 4
@@ -206,21 +208,40 @@ def _provider_settings(config: pulumi.Config) -> dict[str, Any]:
     return settings
 
 
+def _checked_settings(config: pulumi.Config) -> StackSettings:
+    """Every stack setting checked before anything else happens; one ``RunError`` listing each problem."""
+    settings, problems = read_stack_settings(config.get, base=Path(os.getcwd()))
+    lines = [problem.render() for problem in problems]
+    if not config.get("instance"):
+        lines.insert(
+            0,
+            "no instance configured for this stack: run `pulumi config set cac-director:instance "
+            "fleets/<customer>/<env>/instance.yaml`",
+        )
+    if config.get("token") is None:
+        from_env = os.environ.get(TOKEN_ENV, "")
+        env_problems = read_stack_settings({"token": from_env}.get)[1] if from_env else []
+        if not from_env.strip():
+            lines.append(
+                "no Director token: export DIRECTOR_TOKEN=<token>, or store it encrypted in the stack with "
+                "`pulumi config set --secret cac-director:token <token>`"
+            )
+        elif env_problems:
+            lines.append(f"the environment variable {TOKEN_ENV} " + env_problems[0].message + ": export it again")
+    if lines:
+        # Nothing is registered and no Director is called: the preview stops with these lines.
+        raise pulumi.RunError("\n".join(lines))
+    if settings.insecure_skip_verify:
+        pulumi.log.warn(INSECURE_WARNING)
+    return settings
+
+
 def run() -> None:
-    """Entry point of ``__main__.py``: read stack config, resolve and validate, register, export."""
+    """Entry point of ``__main__.py``: check stack config, resolve and validate, register, export."""
     exit_with_engine()
     config = pulumi.Config(CONFIG_NAMESPACE)
-    instance = config.get("instance")
-    if not instance:
-        raise pulumi.RunError(
-            "no instance configured for this stack: run `pulumi config set cac-director:instance "
-            "fleets/<customer>/<env>/instance.yaml`"
-        )
-    if not (config.get_secret("token") is not None or os.environ.get("DIRECTOR_TOKEN")):
-        raise pulumi.RunError(
-            "no Director token: export DIRECTOR_TOKEN=<token>, or store it encrypted in the stack with "
-            "`pulumi config set --secret cac-director:token <token>`"
-        )
+    settings = _checked_settings(config)
+    instance = str(config.get("instance"))
     templates = config.get("templates")
     try:
         # `cac-director rollback` hands over the configuration the last successful apply recorded.
@@ -230,13 +251,12 @@ def run() -> None:
         raise pulumi.RunError(str(exc)) from None
     for warning in resolved.warnings:
         pulumi.log.warn(warning.render())
-    preflight.check_director(config, resolved, config.get("directorUrl") or resolved.fleet.director_url)
-    processes = config.get_int("providerProcesses")
+    preflight.check_director(config, resolved, settings.director_url or resolved.fleet.director_url)
     options = ProgramOptions(
-        director_url=config.get("directorUrl") or "",
-        adopt_existing=config.get_bool("adoptExisting") or False,
-        protect=config.get_bool("protect") or False,
-        provider_processes=DEFAULT_PROVIDER_PROCESSES if processes is None else processes,
+        director_url=settings.director_url or "",
+        adopt_existing=settings.adopt_existing,
+        protect=settings.protect,
+        provider_processes=settings.provider_processes,
         provider_settings=_provider_settings(config),
         owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
         pending=pending_creates(),
