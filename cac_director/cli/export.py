@@ -53,6 +53,9 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     as_json: Annotated[
         bool, typer.Option("--json", help="Report as JSON on stdout instead of the table (needs --out DIR).")
     ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Overwrite files below --out that differ from what export last wrote there.")
+    ] = False,
 ) -> None:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     if as_json:
@@ -85,7 +88,12 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
             check_written(result, Path(scratch))
         sys.stdout.write(stream(result.files))
     else:
-        write_files(result, Path(out))
+        try:
+            report = write_files(result, Path(out), force=force)
+        except ConfigError as exc:
+            _fail(err, str(exc))
+        for kept in report.kept:
+            err.print(f"[yellow]kept[/yellow] {escape(str(kept))}: no longer exported, but edited since it was written")
         check_written(result, Path(out))
     code = _exit_code(result)
     if as_json:
