@@ -77,6 +77,7 @@ def check_document_header(doc: Any, file: str, collector: IssueCollector, expect
             "wrong-type",
             "a document must be a mapping with apiVersion, kind, metadata, spec",
             mark=mark_of(doc) or Mark(file, 1),
+            hint="start the file with apiVersion: cac-director/v1 and kind: (see docs/configuration.md)",
         )
         return None
     kind = doc.get("kind")
@@ -95,6 +96,7 @@ def check_document_header(doc: Any, file: str, collector: IssueCollector, expect
             f"apiVersion must be {API_VERSION!r}, got {doc.get('apiVersion')!r}",
             mark=mark_of(doc, "apiVersion"),
             path="apiVersion",
+            hint=f"write apiVersion: {API_VERSION}",
         )
     if expected is not None and kind != expected:
         collector.error(
@@ -163,7 +165,7 @@ class TemplateStore:
             self.collector.error(
                 "empty-template",
                 f"template {template_id!r} has no ConfigTemplate document",
-                mark=Mark(str(directory)),
+                mark=Mark(display_path(directory)),
                 hint="add at least one YAML file with kind: ConfigTemplate",
             )
         return layer

@@ -48,10 +48,16 @@ class FleetInfo:
     nodes: tuple[FleetNodeInfo, ...] = field(default_factory=tuple)
 
 
-def _fleet_document(path: Path, file: str, collector: IssueCollector) -> Any:
+def _fleet_document(path: Path, file: str, collector: IssueCollector, referenced_at: Mark | None) -> Any:
     """The one document of a fleet file, or None after reporting why there is none."""
     if not path.is_file():
-        collector.error("missing-fleet", f"fleet file {path} not found", mark=Mark(file), hint=_FLEET_HINT)
+        collector.error(
+            "missing-fleet",
+            f"fleet file {file} not found",
+            mark=referenced_at or Mark(file),
+            path="metadata.fleetRef" if referenced_at else "",
+            hint=_FLEET_HINT,
+        )
         return None
     docs = load_yaml_file(path, collector)
     if not docs:
@@ -62,7 +68,8 @@ def _fleet_document(path: Path, file: str, collector: IssueCollector) -> Any:
     if not isinstance(doc, dict) or "kind" not in doc:
         collector.error(
             "not-a-fleet",
-            "this file is used as a fleet file but is not one (a fleet is a mapping with kind: Fleet)",
+            "this file is used as a fleet file but is not one (a fleet is a mapping with kind: Fleet)"
+            + (f"; it is named by metadata.fleetRef at {referenced_at}" if referenced_at else ""),
             mark=mark_of(doc) or Mark(file, 1),
             hint=_FLEET_HINT,
         )
@@ -81,13 +88,14 @@ def _fleet_document(path: Path, file: str, collector: IssueCollector) -> Any:
 _FLEET_HINT = "metadata.fleetRef of an instance names its fleet file (default ../fleet.yaml)"
 
 
-def load_fleet(path: Path, collector: IssueCollector) -> FleetInfo | None:
+def load_fleet(path: Path, collector: IssueCollector, *, referenced_at: Mark | None = None) -> FleetInfo | None:
     """The fleet in ``path``, or None after reporting why it is unusable.
 
     This is the one reader of fleet files: ``validate``, the program, ``export`` and the emulator use it.
+    ``referenced_at`` is the instance's ``metadata.fleetRef`` (or its metadata), where a missing fleet is reported.
     """
     file = display_path(path)
-    doc = _fleet_document(path, file, collector)
+    doc = _fleet_document(path, file, collector, referenced_at)
     if doc is None:
         return None
     if check_document_header(doc, file, collector, expected="Fleet") is None:

@@ -77,6 +77,7 @@ def display_path(path: Path) -> str:
         return str(resolved)
 
 
+_SYNTAX_HINT = "check indentation, colons and quoting around this line"
 _LIMIT_HINT = "write the values out instead of nesting aliases or collections (limits: docs/configuration.md)"
 
 
@@ -127,7 +128,12 @@ class _Builder:
             return node.value
         constructor = _CONSTRUCTOR.yaml_constructors.get(node.tag)
         if constructor is None:
-            self.collector.error("unsupported-yaml", f"unsupported YAML tag {node.tag}", mark=self.mark(node))
+            self.collector.error(
+                "unsupported-yaml",
+                f"unsupported YAML tag {node.tag}",
+                mark=self.mark(node),
+                hint="plain YAML only: remove the !tag (quote the value if it is text)",
+            )
             return node.value
         return constructor(_CONSTRUCTOR, node)
 
@@ -192,13 +198,59 @@ def _read_text(path: Path, file: str, collector: IssueCollector) -> str | None:
                 "is read)",
             )
             return None
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        collector.error(
+            "unreadable-file",
+            f"byte {exc.start + 1} (0x{data[exc.start]:02x}) is not UTF-8 text",
+            mark=Mark(file, line),
+            hint="save the file as UTF-8 (editors: encoding / 'Save with encoding')",
+        )
+        return None
+    except OSError as exc:
         collector.error("unreadable-file", f"cannot read file: {exc}", mark=Mark(file), hint=_UNREADABLE_HINT)
         return None
 
 
 _UNREADABLE_HINT = "check the path and permissions; YAML files must be UTF-8 text"
+
+
+def _compose(text: str, file: str, collector: IssueCollector) -> list[yaml.Node] | None:
+    """The node graphs of every document, or None after reporting the syntax error."""
+    try:
+        return list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        where = exc.problem_mark or exc.context_mark
+        line = where.line + 1 if where is not None else None
+        problem = " ".join(part for part in (exc.context, exc.problem) if part)
+        collector.error(
+            "malformed-yaml",
+            f"YAML syntax error: {problem or exc}",
+            mark=Mark(file, line),
+            hint=_SYNTAX_HINT,
+        )
+        return None
+    except yaml.reader.ReaderError as exc:
+        # Not a MarkedYAMLError: the position is a character offset.
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        collector.error(
+            "malformed-yaml",
+            f"YAML cannot hold character U+{exc.character:04X} here"
+            if isinstance(exc.character, int)
+            else f"YAML syntax error: {exc.reason}",
+            mark=Mark(file, line),
+            hint="remove the control character, or write it as an escape (\\a, \\x07) inside double quotes",
+        )
+        return None
+    except yaml.YAMLError as exc:
+        collector.error("malformed-yaml", f"YAML syntax error: {exc}", mark=Mark(file), hint=_SYNTAX_HINT)
+        return None
+    except RecursionError:
+        # Only the pure-Python composer recurses; libyaml's composes any depth and _limit_problem refuses it.
+        collector.error("yaml-limit", f"nesting is deeper than {MAX_DEPTH} levels", mark=Mark(file), hint=_LIMIT_HINT)
+        return None
 
 
 def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
@@ -210,27 +262,10 @@ def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
     text = _read_text(path, file, collector)
     if text is None:
         return None
+    nodes = _compose(text, file, collector)
+    if nodes is None:
+        return None
     builder = _Builder(file, collector)
-    try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        where = exc.problem_mark or exc.context_mark
-        line = where.line + 1 if where is not None else None
-        problem = " ".join(part for part in (exc.context, exc.problem) if part)
-        collector.error(
-            "malformed-yaml",
-            f"YAML syntax error: {problem or exc}",
-            mark=Mark(file, line),
-            hint="check indentation, colons and quoting around this line",
-        )
-        return None
-    except yaml.YAMLError as exc:
-        collector.error("malformed-yaml", f"YAML syntax error: {exc}", mark=Mark(file))
-        return None
-    except RecursionError:
-        # Only the pure-Python composer recurses; libyaml's composes any depth and _limit_problem refuses it.
-        collector.error("yaml-limit", f"nesting is deeper than {MAX_DEPTH} levels", mark=Mark(file), hint=_LIMIT_HINT)
-        return None
     too_big = _limit_problem(nodes)
     if too_big is not None:
         collector.error("yaml-limit", too_big[0], mark=builder.mark(too_big[1]), hint=_LIMIT_HINT)
@@ -242,5 +277,5 @@ def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
         try:
             docs.append(builder.build(node))
         except yaml.YAMLError as exc:
-            collector.error("malformed-yaml", f"YAML value error: {exc}", mark=builder.mark(node))
+            collector.error("malformed-yaml", f"YAML value error: {exc}", mark=builder.mark(node), hint=_SYNTAX_HINT)
     return docs

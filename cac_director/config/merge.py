@@ -137,7 +137,11 @@ def _placement(element: dict[str, Any], ctx: MergeContext, path: PathT) -> tuple
         return None
     if key in ("_first", "_last") and value is not True:
         ctx.collector.error(
-            "bad-directive", f"{key} must be true, got {value!r}", mark=mark_of(element, key), path=join(path)
+            "bad-directive",
+            f"{key} must be true, got {value!r}",
+            mark=mark_of(element, key),
+            path=join(path),
+            hint=f"write {key}: true, or remove it",
         )
         return None
     if key in ("_before", "_after") and not (isinstance(value, str) or _is_int(value)):
@@ -146,6 +150,7 @@ def _placement(element: dict[str, Any], ctx: MergeContext, path: PathT) -> tuple
             f"{key} must name an element (its _id or name), got {value!r}",
             mark=mark_of(element, key),
             path=join(path),
+            hint=f"e.g. {key}: crit-audit (one _id, not a list)",
         )
         return None
     return key, value
@@ -222,7 +227,11 @@ class _KeyedMerge:
             mark = mark_of(element, ACTION_KEY)
             if action != "delete":
                 self.ctx.collector.error(
-                    "bad-directive", f"_action must be 'delete', got {action!r}", mark=mark, path=where
+                    "bad-directive",
+                    f"_action must be 'delete', got {action!r}",
+                    mark=mark,
+                    path=where,
+                    hint="the only action is _action: delete; to change an element, just write its new fields",
                 )
                 continue
             if key is None:
@@ -231,6 +240,7 @@ class _KeyedMerge:
                     f"_action: delete needs the {self.kind}'s {self.key_label} to know what to delete",
                     mark=mark,
                     path=where,
+                    hint=f"add the {self.key_label} of the {self.kind} to delete",
                 )
                 continue
             if key in self.index:

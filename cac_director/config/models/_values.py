@@ -29,10 +29,10 @@ def _printable(value: str) -> str:
     for index, char in enumerate(value):
         category = unicodedata.category(char)
         if category in _INVISIBLE_CATEGORIES or (category == "Zs" and char != " "):
-            name = unicodedata.name(char, "unnamed")
+            kind = "a control character" if category == "Cc" else unicodedata.name(char, "an invisible character")
             raise ValueError(
-                f"character {index + 1} is U+{ord(char):04X} ({name.lower()}), a control or invisible character; "
-                "names must be printable"
+                f"character {index + 1} of {value!r} is U+{ord(char):04X} ({kind.lower()}); only printable "
+                "characters are allowed (a look-alike of another name, or a copy-paste slip?)"
             )
     return value
 
@@ -85,7 +85,7 @@ def _repo_path(value: str) -> str:
     body = value.rstrip("/")
     if not value.startswith("/") or not body:
         raise ValueError(f"{value!r} must be an absolute storage path below / (e.g. /opt/immune/storage/)")
-    if posixpath.normpath(body) != body:
+    if posixpath.normpath(body) != body or "//" in value:
         raise ValueError(
             f"{value!r} is not normalized (no '.', '..' or empty segments); write it as {posixpath.normpath(body)}/"
         )
@@ -118,10 +118,38 @@ def check_director_url(value: str) -> str:
 Name = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=r"^\S(?:.*\S)?$"), AfterValidator(_printable)
 ]
+_PATH_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")
+
+
+def _path_safe(value: str) -> str:
+    if not _PATH_SAFE.match(value) or len(value) > 63:
+        raise ValueError(
+            f"{value!r} is not a usable fleet or node name: 1-63 letters, digits, '-', '_' and single dots, "
+            "starting with a letter or digit (it becomes a directory name when exported)"
+        )
+    return value
+
+
 # Fleet and node names also name exported directories (docs/onboarding.md): one safe path segment.
 PathSafeName = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=63, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$"),
+    str, AfterValidator(_path_safe), Field(json_schema_extra={"pattern": _PATH_SAFE.pattern, "maxLength": 63})
+]
+
+_REPO_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+
+
+def _repo_name(value: str) -> str:
+    if not _REPO_NAME.match(value) or len(value) > 28:
+        raise ValueError(
+            f"{value!r} is not a repo name: 1-28 letters, digits, '_' and '-', not starting with '-' "
+            "(the Director's UI allows fewer than 29 characters; docs/configuration.md, Values)"
+        )
+    return value
+
+
+# The UI limits repo names to fewer than 29 characters (docs/configuration.md, Values).
+RepoName = Annotated[
+    str, AfterValidator(_repo_name), Field(json_schema_extra={"pattern": _REPO_NAME.pattern, "maxLength": 28})
 ]
 IPAddress = Annotated[str, AfterValidator(_ip)]
 DeviceAddress = Annotated[str, StringConstraints(min_length=1), AfterValidator(_device_address)]

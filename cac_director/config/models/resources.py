@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from cac_director.config.models._common import Name, NonEmpty, PositiveInt, RefName, StrictModel
-from cac_director.config.models._values import DeviceAddress, IPAddress, RepoStoragePath, RetentionDays
+from cac_director.config.models._values import DeviceAddress, IPAddress, RepoName, RepoStoragePath, RetentionDays
 
-# director-api.md §7.1: the UI limits repo names to fewer than 29 characters.
-RepoName = Annotated[str, StringConstraints(min_length=1, max_length=28, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")]
 CiaLevel = Literal["Minimal", "Minor", "Major", "Critical"]
 
 
