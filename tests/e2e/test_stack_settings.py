@@ -6,6 +6,7 @@ through the real pulumi CLI to prove the program checks them before it registers
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.conftest import REPO_ROOT, PulumiCLI
 pytestmark = pytest.mark.e2e
 
 TOKEN = "e2e-settings-token-51c0d2"
+REFRESH_SECRET = "e2e-refresh-secret-8a41f0"
 INSTANCE = "fleets/bank-b/prod/instance.yaml"
 
 # (key, bad value, text the one line must contain)
@@ -88,9 +90,27 @@ def test_empty_token_fails_preview_without_showing_anything_of_it(project: tuple
     assert sum(emu.request_counts().values()) == 0
 
 
-def test_insecure_skip_verify_warns_on_every_run(project: tuple[PulumiCLI, Emulator]) -> None:
+def test_insecure_skip_verify_warns_on_every_run_and_no_secret_shows_anywhere(
+    project: tuple[PulumiCLI, Emulator],
+) -> None:
     cli, _ = project
     cli.run("config", "set", "cac-director:insecureSkipVerify", "true")
-    for command in (("preview",), ("up", "--yes")):
+    cli.run("config", "set", "--secret", "cac-director:refreshSecret", REFRESH_SECRET)
+    outputs: list[str] = []
+    for command in (("preview",), ("up", "--yes"), ("preview", "--expect-no-changes")):
         proc = cli.run(*command)
-        assert "insecureSkipVerify is true" in proc.stdout + proc.stderr, proc.stdout
+        outputs.append(proc.stdout + proc.stderr)
+        assert "insecureSkipVerify is true" in outputs[-1], proc.stdout
+    # Secrets: not in any command's output (the program's and providers' logs), not in the state in clear,
+    # and in revealed state only in the providers' own (encrypted) configuration.
+    cli.run("config", "set", "cac-director:orderTimeout", "soon")
+    failed = cli.run("preview", check=False)
+    assert failed.returncode != 0
+    outputs.append(failed.stdout + failed.stderr)
+    state = cli.run("stack", "export").stdout
+    revealed = json.loads(cli.run("stack", "export", "--show-secrets").stdout)
+    for secret in (TOKEN, REFRESH_SECRET):
+        assert secret not in "\n".join(outputs)
+        assert secret not in state
+        holders = {r["urn"].split("::")[-2] for r in revealed["deployment"]["resources"] if secret in json.dumps(r)}
+        assert holders <= {"pulumi:providers:pulumi-python"}, holders
