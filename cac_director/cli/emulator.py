@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 
 def emulator(  # noqa: PLR0917 - one parameter per command-line option
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on (0 = any free port).")] = 8443,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0 = any free port).")] = 8443,
     state: Annotated[Path | None, typer.Option(help="Persist state to this JSON file (atomic writes).")] = None,
     fleet: Annotated[list[Path] | None, typer.Option(help="Fleet file giving pools and nodes (repeatable).")] = None,
     node: Annotated[

@@ -90,3 +90,15 @@ def test_non_loopback_bind_with_a_token_warns_that_the_admin_endpoint_is_loopbac
     assert "a-token-of-my-own" not in warning
     with pytest.raises(EmulatorError):
         bind_warning("lab-host.example.net", None)
+
+
+def test_cli_refuses_a_port_out_of_range() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cac_director.emulator", "--port", "99999"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "--port" in done.stderr and "Traceback" not in done.stderr

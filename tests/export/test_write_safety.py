@@ -95,3 +95,15 @@ def test_names_that_would_escape_are_refused_before_anything_is_written(emu: Any
     with pytest.raises(ConfigError, match="outside --out"):
         write_files(escaping, out)
     assert not (tmp_path / "deep" / "outside.yaml").exists()
+
+
+def test_a_bad_director_url_override_is_refused_before_any_request(emu: Any, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["export", "--fleet", str(FLEET), "--director-url", "https://director.example.net:99999", "--node",
+         "dn-stg-01", "--out", str(tmp_path / "out")],
+        env={"DIRECTOR_TOKEN": TOKEN},
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "--director-url" in result.output and "65535" in result.output
+    assert not (tmp_path / "out").exists()
