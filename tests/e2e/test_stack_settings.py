@@ -7,7 +7,6 @@ through the real pulumi CLI to prove the program checks them before it registers
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,8 @@ import pytest
 import yaml
 
 from cac_director.emulator import Emulator, EmulatorConfig
-from tests.conftest import REPO_ROOT, PulumiCLI
+from tests.conftest import PulumiCLI
+from tests.e2e.conftest import copy_project
 
 pytestmark = pytest.mark.e2e
 
@@ -38,12 +38,7 @@ BAD = [
 
 @pytest.fixture
 def project(tmp_path: Path, pulumi_cli_factory: Any) -> Iterator[tuple[PulumiCLI, Emulator]]:
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO_ROOT / "__main__.py", root)
-    shutil.copytree(REPO_ROOT / "fleets", root / "fleets")
-    text = (REPO_ROOT / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {REPO_ROOT / '.venv'}")
-    (root / "Pulumi.yaml").write_text(text)
+    root = copy_project(tmp_path)
     cfg = EmulatorConfig.from_fleet_files([root / "fleets" / "bank-b" / "fleet.yaml"], token=TOKEN)
     with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
         cli: PulumiCLI = pulumi_cli_factory(root)

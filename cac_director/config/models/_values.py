@@ -11,7 +11,7 @@ import ipaddress
 import posixpath
 import re
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -65,7 +65,7 @@ def _hostname(value: str) -> str:
 
 
 def _device_address(value: str) -> str:
-    """What a device's ``ip`` list takes (director-api.md §7.7): an IP, a CIDR or a host name."""
+    """What a device's ``ip`` list takes (docs/director-api.md §7.7): an IP, a CIDR or a host name."""
     if "/" in value:
         return _cidr(value)
     if ":" in value or value.replace(".", "").isdigit():
@@ -118,39 +118,34 @@ def check_director_url(value: str) -> str:
 Name = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=r"^\S(?:.*\S)?$"), AfterValidator(_printable)
 ]
-_PATH_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")
 
 
-def _path_safe(value: str) -> str:
-    if not _PATH_SAFE.match(value) or len(value) > 63:
-        raise ValueError(
-            f"{value!r} is not a usable fleet or node name: 1-63 letters, digits, '-', '_' and single dots, "
-            "starting with a letter or digit (it becomes a directory name when exported)"
-        )
-    return value
+def _matching(pattern: str, max_length: int, what: str) -> Any:
+    """A string type that must match ``pattern`` and be at most ``max_length`` long, explained as ``what``."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value) or len(value) > max_length:
+            raise ValueError(f"{value!r} is not {what}")
+        return value
+
+    return Annotated[str, AfterValidator(check), Field(json_schema_extra={"pattern": pattern, "maxLength": max_length})]
 
 
 # Fleet and node names also name exported directories (docs/onboarding.md): one safe path segment.
-PathSafeName = Annotated[
-    str, AfterValidator(_path_safe), Field(json_schema_extra={"pattern": _PATH_SAFE.pattern, "maxLength": 63})
-]
-
-_REPO_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
-
-
-def _repo_name(value: str) -> str:
-    if not _REPO_NAME.match(value) or len(value) > 28:
-        raise ValueError(
-            f"{value!r} is not a repo name: 1-28 letters, digits, '_' and '-', not starting with '-' "
-            "(the Director's UI allows fewer than 29 characters; docs/configuration.md, Values)"
-        )
-    return value
-
-
-# The UI limits repo names to fewer than 29 characters (docs/configuration.md, Values).
-RepoName = Annotated[
-    str, AfterValidator(_repo_name), Field(json_schema_extra={"pattern": _REPO_NAME.pattern, "maxLength": 28})
-]
+PathSafeName = _matching(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$",
+    63,
+    "a usable fleet or node name: 1-63 letters, digits, '-', '_' and single dots, starting with a letter or "
+    "digit (it becomes a directory name when exported)",
+)
+# The UI limits repo names to fewer than 29 characters (docs/director-api.md §7.1).
+RepoName = _matching(
+    r"^[A-Za-z0-9_][A-Za-z0-9_-]*$",
+    28,
+    "a repo name: 1-28 letters, digits, '_' and '-', not starting with '-' (the Director's UI allows fewer "
+    "than 29 characters; docs/configuration.md, Values)",
+)
 IPAddress = Annotated[str, AfterValidator(_ip)]
 DeviceAddress = Annotated[str, StringConstraints(min_length=1), AfterValidator(_device_address)]
 RepoStoragePath = Annotated[str, StringConstraints(min_length=2, max_length=255), AfterValidator(_repo_path)]
