@@ -242,10 +242,10 @@ def run() -> None:
     config = pulumi.Config(CONFIG_NAMESPACE)
     settings = _checked_settings(config)
     instance = str(config.get("instance"))
-    templates = config.get("templates")
     try:
         # `cac-director rollback` hands over the configuration the last successful apply recorded.
-        resolved = rollback_target() or load_instance(_instance_path(instance), Path(templates) if templates else None)
+        templates = Path(settings.templates) if settings.templates else None
+        resolved = rollback_target() or load_instance(_instance_path(instance), templates)
     except ConfigError as exc:
         # Nothing is registered: the preview stops with the validation report and no resource changes.
         raise pulumi.RunError(str(exc)) from None

@@ -114,12 +114,15 @@ class _Reader:
             )
             return None
 
-    def file(self, key: str, *, base: Path) -> str | None:
+    def path(self, key: str, *, base: Path, directory: bool) -> str | None:
         value = self.raw(key)
         if not value:
             return None
         path = Path(value) if Path(value).is_absolute() else base / value
-        if not path.is_file():
+        if directory and not path.is_dir():
+            self.bad(key, f"is {value!r}: no such directory (absolute or relative to {base})", "templates")
+            return None
+        if not directory and not path.is_file():
             self.bad(key, f"is {value!r}: no such file (a PEM CA bundle, absolute or relative to {base})", "ca.pem")
             return None
         return str(path)
@@ -134,6 +137,8 @@ class StackSettings:
     refresh_secret: str | None = None
     director_url: str | None = None
     ca_bundle: str | None = None
+    templates: str | None = None
+    """The templates root (``templates``), when not found next to the instance."""
     insecure_skip_verify: bool = False
     order_timeout: float = 300.0
     request_timeout: float = 60.0
@@ -158,7 +163,8 @@ def read_stack_settings(get: Getter, *, base: Path | None = None) -> tuple[Stack
         token=reader.secret("token"),
         refresh_secret=reader.secret("refreshSecret"),
         director_url=reader.url("directorUrl"),
-        ca_bundle=reader.file("caBundle", base=base or Path.cwd()),
+        ca_bundle=reader.path("caBundle", base=base or Path.cwd(), directory=False),
+        templates=reader.path("templates", base=base or Path.cwd(), directory=True),
         insecure_skip_verify=reader.boolean("insecureSkipVerify", False),
         order_timeout=reader.number("orderTimeout", 300.0, low=0, high=MAX_SECONDS, example="300"),
         request_timeout=reader.number("requestTimeout", 60.0, low=0, high=MAX_SECONDS, example="60"),
