@@ -218,16 +218,16 @@ def _checked_settings(config: pulumi.Config) -> StackSettings:
             "no instance configured for this stack: run `pulumi config set cac-director:instance "
             "fleets/<customer>/<env>/instance.yaml`",
         )
-    if config.get("token") is None:
-        from_env = os.environ.get(TOKEN_ENV, "")
-        env_problems = read_stack_settings({"token": from_env}.get)[1] if from_env else []
-        if not from_env.strip():
-            lines.append(
-                "no Director token: export DIRECTOR_TOKEN=<token>, or store it encrypted in the stack with "
-                "`pulumi config set --secret cac-director:token <token>`"
-            )
-        elif env_problems:
-            lines.append(f"the environment variable {TOKEN_ENV} " + env_problems[0].message + ": export it again")
+    # DIRECTOR_TOKEN, when set, wins over cac-director:token in the providers: it gets the same rule.
+    from_env = os.environ.get(TOKEN_ENV)
+    env_problems = read_stack_settings({"token": from_env}.get)[1] if from_env else []
+    if env_problems:
+        lines.append(f"the environment variable {TOKEN_ENV} " + env_problems[0].message + ": export it again")
+    elif not from_env and config.get("token") is None:
+        lines.append(
+            "no Director token: export DIRECTOR_TOKEN=<token>, or store it encrypted in the stack with "
+            "`pulumi config set --secret cac-director:token <token>`"
+        )
     if lines:
         # Nothing is registered and no Director is called: the preview stops with these lines.
         raise pulumi.RunError("\n".join(lines))
