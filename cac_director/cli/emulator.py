@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Annotated
@@ -9,11 +10,13 @@ from typing import Annotated
 import typer
 
 from cac_director.emulator import Emulator, EmulatorConfig, NodeSpec, PoolSpec
+from cac_director.emulator.config import DEFAULT_TOKEN
 from cac_director.errors import EmulatorError
 
 DEMO_POOL = "a9fa7661c4f84b278b136e94a86b4ea2"
 DEMO_NODE = "01925abf82fe0db0a75c190c4316b8a6"
 TOKEN_ENV = "CAC_DIRECTOR_EMULATOR_TOKEN"  # noqa: S105 - the name of a variable, not a secret
+REFRESH_SECRET_ENV = "CAC_DIRECTOR_EMULATOR_REFRESH_SECRET"  # noqa: S105 - the name of a variable
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +25,7 @@ def register(app: typer.Typer) -> None:
 
 def emulator(  # noqa: PLR0917 - one parameter per command-line option
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on (0 = any free port).")] = 8443,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0 = any free port).")] = 8443,
     state: Annotated[Path | None, typer.Option(help="Persist state to this JSON file (atomic writes).")] = None,
     fleet: Annotated[list[Path] | None, typer.Option(help="Fleet file giving pools and nodes (repeatable).")] = None,
     node: Annotated[
@@ -31,6 +34,12 @@ def emulator(  # noqa: PLR0917 - one parameter per command-line option
     ] = None,
     token: Annotated[
         str | None, typer.Option(help=f"Bearer token to accept (default: ${TOKEN_ENV} or 'emulator-token').")
+    ] = None,
+    refresh_secret: Annotated[
+        str | None,
+        typer.Option(
+            help=f"secretKey POST /refreshToken accepts (default: ${REFRESH_SECRET_ENV}; unset: refresh off)."
+        ),
     ] = None,
     order_delay: Annotated[float, typer.Option(help="Seconds until an order completes.")] = 0.0,
     documented_monitor_path: Annotated[
@@ -49,9 +58,18 @@ def emulator(  # noqa: PLR0917 - one parameter per command-line option
     stuck_orders: Annotated[float, typer.Option(help="Share of orders that never finish.")] = 0.0,
     list_lag: Annotated[float, typer.Option(help="Seconds lists lag behind completed writes.")] = 0.0,
 ) -> None:
-    accepted = token or os.environ.get(TOKEN_ENV) or "emulator-token"
+    explicit = token or os.environ.get(TOKEN_ENV) or None
+    accepted = explicit or DEFAULT_TOKEN
+    try:
+        warning = bind_warning(host, explicit)
+    except EmulatorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
     options = {
         "token": accepted,
+        "refresh_secret": refresh_secret or os.environ.get(REFRESH_SECRET_ENV) or None,
         "order_delay": order_delay,
         "monitor_leading_slash": documented_monitor_path,
         "seed": seed,
@@ -86,11 +104,35 @@ def emulator(  # noqa: PLR0917 - one parameter per command-line option
         emu.stop()
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name may resolve to anything
+
+
+def bind_warning(host: str, explicit_token: str | None) -> str | None:
+    """What to warn about when listening on ``host``; ``EmulatorError`` when it must not start at all."""
+    if is_loopback(host):
+        return None
+    if not explicit_token or explicit_token == DEFAULT_TOKEN:
+        raise EmulatorError(
+            f"--host {host} is reachable from other machines, and the default token {DEFAULT_TOKEN!r} is public: "
+            f"give a token of your own with --token or ${TOKEN_ENV}, or listen on 127.0.0.1"
+        )
+    return (
+        f"listening on {host}: other machines reach the Director API (token required); the admin endpoint "
+        "/_emulator answers loopback clients only"
+    )
+
+
 def _add_node(cfg: EmulatorConfig, spec: str) -> None:
     parts = spec.split("/")
     if len(parts) < 2 or len(parts) > 4:
         raise EmulatorError(f"--node {spec!r}: expected POOL_UUID/NODE_ID[/NAME[/IP]]")
-    pool_uuid, node_id = parts[0], parts[1]
+    pool_uuid, node_id = parts[0].lower(), parts[1].lower()
     pools = cfg.pools
     pool = next((p for p in pools if p.uuid == pool_uuid), None)
     if pool is None:

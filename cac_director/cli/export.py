@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cac_director.config.models._values import check_director_url
 from cac_director.director import ClientSettings, close_all
 from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import ConfigError, DirectorError
@@ -49,7 +50,9 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     ] = False,
     director_url: Annotated[str | None, typer.Option(help="Override the fleet's spec.director.url.")] = None,
     token_env: Annotated[str, typer.Option(help="Environment variable holding the Director token.")] = TOKEN_ENV,
-    ca_bundle: Annotated[Path | None, typer.Option(help="CA bundle to verify the Director's certificate.")] = None,
+    ca_bundle: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="CA bundle to verify the Director's certificate.")
+    ] = None,
     insecure_skip_verify: Annotated[bool, typer.Option(help="Do not verify TLS certificates (labs only).")] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Report as JSON on stdout instead of the table (needs --out DIR).")
@@ -59,6 +62,9 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     ] = None,
     stack: Annotated[str | None, typer.Option(help="The stack the --import-file is for (needed with it).")] = None,
     project: Annotated[str, typer.Option(help="The Pulumi project name (Pulumi.yaml `name`).")] = "cac-director",
+    force: Annotated[
+        bool, typer.Option(help="Overwrite files below --out that differ from what export last wrote there.")
+    ] = False,
 ) -> None:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     if as_json:
@@ -73,7 +79,7 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
         _fail(err, f"no Director token: set the environment variable {token_env} (or name another with --token-env)")
     try:
         sections = parse_only(only)
-        url = director_url or _fleet_url(fleet)
+        url = _checked_url(director_url) if director_url else _fleet_url(fleet)
         settings = ClientSettings(
             url=url,
             token=token,
@@ -93,7 +99,12 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
             check_written(result, Path(scratch))
         sys.stdout.write(stream(result.files))
     else:
-        write_files(result, Path(out))
+        try:
+            report = write_files(result, Path(out), force=force)
+        except ConfigError as exc:
+            _fail(err, str(exc))
+        for kept in report.kept:
+            err.print(f"[yellow]kept[/yellow] {escape(str(kept))}: no longer exported, but edited since it was written")
         check_written(result, Path(out))
     if import_file is not None:
         document = import_document(result.exports, stack=str(stack), project=project)
@@ -104,6 +115,13 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     else:
         _summary(err, result, out)
     raise typer.Exit(code)
+
+
+def _checked_url(url: str) -> str:
+    try:
+        return check_director_url(url)
+    except ValueError as exc:
+        raise ConfigError(f"--director-url: {exc}; allowed is an https:// (or http://) URL with a host") from None
 
 
 def _fleet_url(fleet: Path) -> str:

@@ -13,18 +13,20 @@ from cac_director.config.loader import mark_of
 _CODES = {
     "missing": ("missing-field", "add the field"),
     "extra_forbidden": ("unknown-field", "check the spelling against `cac-director schema`"),
-    "literal_error": ("bad-enum", ""),
-    "enum": ("bad-enum", ""),
-    "string_pattern_mismatch": ("bad-format", ""),
+    "literal_error": ("bad-enum", "use one of the values listed"),
+    "enum": ("bad-enum", "use one of the values listed"),
+    "value_error": ("bad-value", "docs/configuration.md (Values) lists what each field accepts"),
+    "string_pattern_mismatch": ("bad-format", "docs/configuration.md (Values) lists what each field accepts"),
     "string_too_short": ("bad-format", "the value may not be empty"),
     "string_too_long": ("bad-format", "shorten the value"),
     "too_short": ("too-few", "add at least one element"),
-    "too_long": ("too-many", ""),
-    "greater_than_equal": ("out-of-bounds", ""),
-    "greater_than": ("out-of-bounds", ""),
-    "less_than_equal": ("out-of-bounds", ""),
-    "less_than": ("out-of-bounds", ""),
+    "too_long": ("too-many", "remove elements"),
+    "greater_than_equal": ("out-of-bounds", "use a value within the bounds"),
+    "greater_than": ("out-of-bounds", "use a value within the bounds"),
+    "less_than_equal": ("out-of-bounds", "use a value within the bounds"),
+    "less_than": ("out-of-bounds", "use a value within the bounds"),
 }
+_WRONG_TYPE_HINT = "write the value as the type named (quote numbers meant as text; `cac-director schema` has them all)"
 
 
 def locate(root: Any, loc: tuple[int | str, ...], base: PathT) -> tuple[str, Mark | None]:
@@ -73,12 +75,14 @@ def report_validation_error(
         )
         path, mark = locate(root, loc, base)
         kind = error["type"]
-        code, hint = _CODES.get(kind, ("wrong-type", ""))
+        code, hint = _CODES.get(kind, ("wrong-type", _WRONG_TYPE_HINT))
         if kind.endswith("_type") or kind in {"model_type", "dict_type", "list_type", "bool_type", "int_type"}:
-            code = "wrong-type"
+            code, hint = "wrong-type", _WRONG_TYPE_HINT
         message = error["msg"]
         if kind == "extra_forbidden":
             message = f"unknown field {path.rsplit('.', 1)[-1]!r}"
+        elif kind == "value_error":
+            message = message.removeprefix("Value error, ")  # our validators name the value themselves
         elif kind != "missing":
             message = f"{message} (got {_describe(error.get('input'))})"
         collector.error(code, message, mark=mark or fallback, path=path, hint=hint)

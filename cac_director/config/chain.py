@@ -77,6 +77,7 @@ def check_document_header(doc: Any, file: str, collector: IssueCollector, expect
             "wrong-type",
             "a document must be a mapping with apiVersion, kind, metadata, spec",
             mark=mark_of(doc) or Mark(file, 1),
+            hint="start the file with apiVersion: cac-director/v1 and kind: (see docs/configuration.md)",
         )
         return None
     kind = doc.get("kind")
@@ -95,6 +96,7 @@ def check_document_header(doc: Any, file: str, collector: IssueCollector, expect
             f"apiVersion must be {API_VERSION!r}, got {doc.get('apiVersion')!r}",
             mark=mark_of(doc, "apiVersion"),
             path="apiVersion",
+            hint=f"write apiVersion: {API_VERSION}",
         )
     if expected is not None and kind != expected:
         collector.error(
@@ -139,7 +141,14 @@ class TemplateStore:
         return self._layers[template_id]
 
     def exists(self, template_id: str) -> bool:
-        return (self.root / template_id).is_dir() and not template_id.startswith("..")
+        return self.inside_root(template_id) and (self.root / template_id).is_dir()
+
+    def inside_root(self, template_id: str) -> bool:
+        """Whether the id names a directory below the root (symlinks resolved), never the root itself."""
+        if template_id.startswith("/") or template_id in ("", "."):
+            return False
+        root = self.root.resolve()
+        return (root / template_id).resolve().is_relative_to(root) and (root / template_id).resolve() != root
 
     def _load(self, template_id: str) -> Layer | None:
         directory = self.root / template_id
@@ -156,7 +165,7 @@ class TemplateStore:
             self.collector.error(
                 "empty-template",
                 f"template {template_id!r} has no ConfigTemplate document",
-                mark=Mark(str(directory)),
+                mark=Mark(display_path(directory)),
                 hint="add at least one YAML file with kind: ConfigTemplate",
             )
         return layer
@@ -249,6 +258,16 @@ def resolve_chain(  # noqa: PLR0911 - one early return per kind of chain error
                 mark=mark,
                 path="metadata.extends",
                 hint="flatten the hierarchy or raise the depth limit",
+            )
+            return None
+        if not store.inside_root(template_id):
+            collector.error(
+                "template-outside-root",
+                f"extends {ref!r} points outside the templates root {store.root}",
+                mark=mark,
+                path="metadata.extends",
+                hint="template ids are directories below the templates root, written without a leading / "
+                "(e.g. logpoint/golden-base); ../ may not climb above the root",
             )
             return None
         if not store.exists(template_id):

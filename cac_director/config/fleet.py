@@ -31,6 +31,10 @@ class FleetNodeInfo:
     tags: dict[str, str]
     group: str
     mark: Mark | None = None
+    private_ip: str | None = None
+    """``privateIp``: what the emulator serves as the node's address (None: it derives one)."""
+    repo_paths: tuple[str, ...] | None = None
+    """``repoPaths``: the storage paths the emulator offers (None: its defaults)."""
 
 
 @dataclass(frozen=True)
@@ -44,23 +48,56 @@ class FleetInfo:
     nodes: tuple[FleetNodeInfo, ...] = field(default_factory=tuple)
 
 
-def load_fleet(path: Path, collector: IssueCollector) -> FleetInfo | None:
-    """The fleet in ``path``, or None after reporting why it is unusable."""
+def _fleet_document(path: Path, file: str, collector: IssueCollector, referenced_at: Mark | None) -> Any:
+    """The one document of a fleet file, or None after reporting why there is none."""
     if not path.is_file():
         collector.error(
             "missing-fleet",
-            f"fleet file {path} not found",
-            mark=Mark(str(path)),
-            hint="set metadata.fleetRef in the instance (default ../fleet.yaml)",
+            f"fleet file {file} not found",
+            mark=referenced_at or Mark(file),
+            path="metadata.fleetRef" if referenced_at else "",
+            hint=_FLEET_HINT,
         )
         return None
     docs = load_yaml_file(path, collector)
     if not docs:
         if docs is not None:
-            collector.error("empty-file", "the fleet file has no document", mark=Mark(str(path)))
+            collector.error("empty-file", "the fleet file has no document", mark=Mark(file), hint=_FLEET_HINT)
         return None
     doc = docs[0]
+    if not isinstance(doc, dict) or "kind" not in doc:
+        collector.error(
+            "not-a-fleet",
+            "this file is used as a fleet file but is not one (a fleet is a mapping with kind: Fleet)"
+            + (f"; it is named by metadata.fleetRef at {referenced_at}" if referenced_at else ""),
+            mark=mark_of(doc) or Mark(file, 1),
+            hint=_FLEET_HINT,
+        )
+        return None
+    if len(docs) > 1:
+        collector.error(
+            "bad-document-count",
+            f"a fleet file holds exactly one document, found {len(docs)}",
+            mark=Mark(file, 1),
+            hint="put each customer's fleet in its own fleet.yaml",
+        )
+        return None
+    return doc
+
+
+_FLEET_HINT = "metadata.fleetRef of an instance names its fleet file (default ../fleet.yaml)"
+
+
+def load_fleet(path: Path, collector: IssueCollector, *, referenced_at: Mark | None = None) -> FleetInfo | None:
+    """The fleet in ``path``, or None after reporting why it is unusable.
+
+    This is the one reader of fleet files: ``validate``, the program, ``export`` and the emulator use it.
+    ``referenced_at`` is the instance's ``metadata.fleetRef`` (or its metadata), where a missing fleet is reported.
+    """
     file = display_path(path)
+    doc = _fleet_document(path, file, collector, referenced_at)
+    if doc is None:
+        return None
     if check_document_header(doc, file, collector, expected="Fleet") is None:
         return None
     model = check_model(Fleet, doc, collector)
@@ -68,6 +105,7 @@ def load_fleet(path: Path, collector: IssueCollector) -> FleetInfo | None:
         return None
     nodes: list[FleetNodeInfo] = []
     seen: dict[str, Mark | None] = {}
+    seen_ids: dict[str, str] = {}
     raw_nodes = doc["spec"]["nodes"]
     for group, kind in GROUPS.items():
         located_group = raw_nodes.get(group) or []
@@ -82,8 +120,23 @@ def load_fleet(path: Path, collector: IssueCollector) -> FleetInfo | None:
                     hint="node names are unique in a fleet",
                 )
                 continue
+            if node.logpointId.lower() in seen_ids:
+                collector.error(
+                    "duplicate-id",
+                    f"logpointId {node.logpointId} is also node {seen_ids[node.logpointId.lower()]!r}",
+                    mark=mark,
+                    path=f"spec.nodes.{group}[{node.name}].logpointId",
+                    hint="each node of a pool has its own identifier (Director: System > LogPoints)",
+                )
+                continue
             seen[node.name] = mark
-            nodes.append(FleetNodeInfo(node.name, node.logpointId.lower(), kind, dict(node.tags), group, mark))
+            seen_ids[node.logpointId.lower()] = node.name
+            paths = tuple(node.repoPaths) if node.repoPaths is not None else None
+            nodes.append(
+                FleetNodeInfo(
+                    node.name, node.logpointId.lower(), kind, dict(node.tags), group, mark, node.privateIp, paths
+                )
+            )
     return FleetInfo(
         name=model.metadata.name,
         director_url=model.spec.director.url.rstrip("/"),

@@ -134,7 +134,10 @@ def _check(  # noqa: PLR0911 - stops at the first stage that leaves nothing to c
         return None
     if len(docs) != 1:
         collector.error(
-            "bad-document-count", f"an instance file holds exactly one document, found {len(docs)}", mark=Mark(file, 1)
+            "bad-document-count",
+            f"an instance file holds exactly one document, found {len(docs)}",
+            mark=Mark(file, 1),
+            hint="one instance per file: split the documents (---) into fleets/<customer>/<env>/instance.yaml files",
         )
         return None
     doc = docs[0]
@@ -147,7 +150,11 @@ def _check(  # noqa: PLR0911 - stops at the first stage that leaves nothing to c
     name = metadata.get("name") if isinstance(metadata.get("name"), str) else path.parent.name
 
     fleet_ref = metadata.get("fleetRef", "../fleet.yaml")
-    fleet = load_fleet(path.parent / str(fleet_ref), collector)
+    fleet = load_fleet(
+        path.parent / str(fleet_ref),
+        collector,
+        referenced_at=mark_of(metadata, "fleetRef") if "fleetRef" in metadata else mark_of(metadata),
+    )
 
     if templates_root is None:
         templates_root = find_templates_root(path.parent)

@@ -63,6 +63,17 @@ class Issue:
         }
 
 
+def visible(text: str) -> str:
+    """``text`` with control and invisible characters escaped (``\\x07``, ``\\u200b``).
+
+    Paths are built from names as written; a name with a newline or a zero-width space must still give
+    one readable line, and a look-alike must look different.
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
+
+
 @dataclass
 class IssueCollector:
     """Accumulates issues so that every stage reports all it finds instead of stopping at the first."""
@@ -86,7 +97,7 @@ class IssueCollector:
                 message=message,
                 file=mark.file if mark else "",
                 line=mark.line if mark else None,
-                path=path,
+                path=visible(path),
                 hint=hint,
             )
         )

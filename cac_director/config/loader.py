@@ -16,6 +16,14 @@ import yaml
 from cac_director.config.issues import IssueCollector, Mark
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Resource limits (docs/configuration.md "Limits"): far above any real configuration (the largest demo
+# file is under 10 KiB and 8 levels deep), low enough that a hostile file is refused in milliseconds.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+"""Nesting levels of mappings and lists in one document, aliases expanded."""
+MAX_ALIAS_EXPANSION = 100_000
+"""Values that aliases may add to one file beyond what is written in it ("billion laughs" guard)."""
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -69,6 +77,10 @@ def display_path(path: Path) -> str:
         return str(resolved)
 
 
+_SYNTAX_HINT = "check indentation, colons and quoting around this line"
+_LIMIT_HINT = "write the values out instead of nesting aliases or collections (limits: docs/configuration.md)"
+
+
 class _Builder:
     def __init__(self, file: str, collector: IssueCollector) -> None:
         self.file = file
@@ -116,25 +128,99 @@ class _Builder:
             return node.value
         constructor = _CONSTRUCTOR.yaml_constructors.get(node.tag)
         if constructor is None:
-            self.collector.error("unsupported-yaml", f"unsupported YAML tag {node.tag}", mark=self.mark(node))
+            self.collector.error(
+                "unsupported-yaml",
+                f"unsupported YAML tag {node.tag}",
+                mark=self.mark(node),
+                hint="plain YAML only: remove the !tag (quote the value if it is text)",
+            )
             return node.value
         return constructor(_CONSTRUCTOR, node)
 
 
-def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
-    """All documents of ``path`` (empty documents dropped), or None if the file cannot be read/parsed.
+def _limit_problem(nodes: list[yaml.Node]) -> tuple[str, yaml.Node] | None:
+    """Why the composed documents are too big to build (a problem and the node it concerns), or None.
 
-    Problems become issues in ``collector`` (never exceptions) so one bad file does not hide others.
+    Walks the node graph once without recursion: aliases are shared nodes, so each node's expanded size
+    and depth are computed once (memoized) and a node reached again while open is a recursive alias.
     """
-    file = display_path(path)
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    written = 0
+    expanded = 0
+    for root in nodes:
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        open_nodes: set[int] = set()
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            children = _children(node)
+            if done:
+                open_nodes.discard(key)
+                size[key] = 1 + sum(size[id(child)] for child in children)
+                depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+                if depth[key] > MAX_DEPTH:
+                    return f"nesting is deeper than {MAX_DEPTH} levels", node
+                continue
+            if key in size:
+                continue
+            if key in open_nodes:
+                return "an alias refers to a collection that contains it (recursive alias)", node
+            written += 1
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in size or id(child) in open_nodes)
+            if len(open_nodes) > MAX_DEPTH:
+                return f"nesting is deeper than {MAX_DEPTH} levels", node
+        expanded += size[id(root)]
+        if expanded - written > MAX_ALIAS_EXPANSION:
+            return f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values (an alias bomb?)", root
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _read_text(path: Path, file: str, collector: IssueCollector) -> str | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        collector.error("unreadable-file", f"cannot read file: {exc}", mark=Mark(file))
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            collector.error(
+                "file-too-large",
+                f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                mark=Mark(file),
+                hint="split it into several files of the same template (every YAML file of a template directory "
+                "is read)",
+            )
+            return None
+        data = path.read_bytes()
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        collector.error(
+            "unreadable-file",
+            f"byte {exc.start + 1} (0x{data[exc.start]:02x}) is not UTF-8 text",
+            mark=Mark(file, line),
+            hint="save the file as UTF-8 (editors: encoding / 'Save with encoding')",
+        )
         return None
-    builder = _Builder(file, collector)
+    except OSError as exc:
+        collector.error("unreadable-file", f"cannot read file: {exc}", mark=Mark(file), hint=_UNREADABLE_HINT)
+        return None
+
+
+_UNREADABLE_HINT = "check the path and permissions; YAML files must be UTF-8 text"
+
+
+def _compose(text: str, file: str, collector: IssueCollector) -> list[yaml.Node] | None:
+    """The node graphs of every document, or None after reporting the syntax error."""
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        return list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         where = exc.problem_mark or exc.context_mark
         line = where.line + 1 if where is not None else None
@@ -143,11 +229,46 @@ def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
             "malformed-yaml",
             f"YAML syntax error: {problem or exc}",
             mark=Mark(file, line),
-            hint="check indentation, colons and quoting around this line",
+            hint=_SYNTAX_HINT,
+        )
+        return None
+    except yaml.reader.ReaderError as exc:
+        # Not a MarkedYAMLError: the position is a character offset.
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        collector.error(
+            "malformed-yaml",
+            f"YAML cannot hold character U+{exc.character:04X} here"
+            if isinstance(exc.character, int)
+            else f"YAML syntax error: {exc.reason}",
+            mark=Mark(file, line),
+            hint="remove the control character, or write it as an escape (\\a, \\x07) inside double quotes",
         )
         return None
     except yaml.YAMLError as exc:
-        collector.error("malformed-yaml", f"YAML syntax error: {exc}", mark=Mark(file))
+        collector.error("malformed-yaml", f"YAML syntax error: {exc}", mark=Mark(file), hint=_SYNTAX_HINT)
+        return None
+    except RecursionError:
+        # Only the pure-Python composer recurses; libyaml's composes any depth and _limit_problem refuses it.
+        collector.error("yaml-limit", f"nesting is deeper than {MAX_DEPTH} levels", mark=Mark(file), hint=_LIMIT_HINT)
+        return None
+
+
+def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
+    """All documents of ``path`` (empty documents dropped), or None if the file cannot be read/parsed.
+
+    Problems become issues in ``collector`` (never exceptions) so one bad file does not hide others.
+    """
+    file = display_path(path)
+    text = _read_text(path, file, collector)
+    if text is None:
+        return None
+    nodes = _compose(text, file, collector)
+    if nodes is None:
+        return None
+    builder = _Builder(file, collector)
+    too_big = _limit_problem(nodes)
+    if too_big is not None:
+        collector.error("yaml-limit", too_big[0], mark=builder.mark(too_big[1]), hint=_LIMIT_HINT)
         return None
     docs: list[Any] = []
     for node in nodes:
@@ -156,5 +277,5 @@ def load_yaml_file(path: Path, collector: IssueCollector) -> list[Any] | None:
         try:
             docs.append(builder.build(node))
         except yaml.YAMLError as exc:
-            collector.error("malformed-yaml", f"YAML value error: {exc}", mark=builder.mark(node))
+            collector.error("malformed-yaml", f"YAML value error: {exc}", mark=builder.mark(node), hint=_SYNTAX_HINT)
     return docs

@@ -46,7 +46,7 @@ def merge_value(parent: Any, child: Any, ctx: MergeContext, path: PathT) -> Any:
         return merge_mapping(parent if isinstance(parent, dict) else None, child, ctx, path)
     if isinstance(child, list) and child and all(isinstance(item, dict) for item in child):
         base = parent if isinstance(parent, list) and all(isinstance(item, dict) for item in parent) else []
-        return merge_keyed_list(base, child, ctx, path, key_fn=_element_id, kind="element")
+        return merge_keyed_list(base, _with_usable_ids(child, ctx, path), ctx, path, key_fn=_element_id, kind="element")
     # Scalars and lists of scalars (and the empty list) replace what was inherited (rule 5).
     return child
 
@@ -86,6 +86,26 @@ def merge_mapping(
     return result
 
 
+def _with_usable_ids(child: list[Any], ctx: MergeContext, path: PathT) -> list[Any]:
+    """``child`` without elements whose ``_id`` is not a string or integer (each one reported)."""
+    usable = PosList(mark=mark_of(child))
+    for index, element in enumerate(child):
+        ident = element.get(ID_KEY)
+        if ident is None or isinstance(ident, str) or _is_int(ident):
+            usable.append(element)
+            usable.item_marks.append(mark_of(child, index))
+            continue
+        field_name = path[-1] if path else ""
+        ctx.collector.error(
+            "wrong-type",
+            f"_id must be a string or an integer, got {ident!r}"[:200],
+            mark=mark_of(element, ID_KEY),
+            path=join((*path[:-1], f"{field_name}[{index}]", ID_KEY)),
+            hint="write the _id as a plain word, e.g. _id: crit-audit",
+        )
+    return usable
+
+
 def _element_id(element: PosDict) -> Any:
     return element.get(ID_KEY)
 
@@ -117,7 +137,11 @@ def _placement(element: dict[str, Any], ctx: MergeContext, path: PathT) -> tuple
         return None
     if key in ("_first", "_last") and value is not True:
         ctx.collector.error(
-            "bad-directive", f"{key} must be true, got {value!r}", mark=mark_of(element, key), path=join(path)
+            "bad-directive",
+            f"{key} must be true, got {value!r}",
+            mark=mark_of(element, key),
+            path=join(path),
+            hint=f"write {key}: true, or remove it",
         )
         return None
     if key in ("_before", "_after") and not (isinstance(value, str) or _is_int(value)):
@@ -126,6 +150,7 @@ def _placement(element: dict[str, Any], ctx: MergeContext, path: PathT) -> tuple
             f"{key} must name an element (its _id or name), got {value!r}",
             mark=mark_of(element, key),
             path=join(path),
+            hint=f"e.g. {key}: crit-audit (one _id, not a list)",
         )
         return None
     return key, value
@@ -202,7 +227,11 @@ class _KeyedMerge:
             mark = mark_of(element, ACTION_KEY)
             if action != "delete":
                 self.ctx.collector.error(
-                    "bad-directive", f"_action must be 'delete', got {action!r}", mark=mark, path=where
+                    "bad-directive",
+                    f"_action must be 'delete', got {action!r}",
+                    mark=mark,
+                    path=where,
+                    hint="the only action is _action: delete; to change an element, just write its new fields",
                 )
                 continue
             if key is None:
@@ -211,6 +240,7 @@ class _KeyedMerge:
                     f"_action: delete needs the {self.kind}'s {self.key_label} to know what to delete",
                     mark=mark,
                     path=where,
+                    hint=f"add the {self.key_label} of the {self.kind} to delete",
                 )
                 continue
             if key in self.index:

@@ -8,8 +8,8 @@ from pathlib import Path
 from cac_director.config.chain import DEFAULT_MAX_DEPTH, YAML_SUFFIXES, check_document_header, find_templates_root
 from cac_director.config.fleet import load_fleet
 from cac_director.config.instance import ResolvedInstance, check_instance
-from cac_director.config.issues import IssueCollector
-from cac_director.config.loader import load_yaml_file
+from cac_director.config.issues import IssueCollector, Mark
+from cac_director.config.loader import display_path, load_yaml_file
 from cac_director.config.resolve import Resolver
 from cac_director.config.validate.ownership import check_single_owner
 
@@ -41,7 +41,7 @@ def validate_path(  # noqa: PLR0912 - one branch per file kind
         report.files += 1
         scratch = IssueCollector()
         docs = load_yaml_file(file, scratch)
-        kind = check_document_header(docs[0], str(file), scratch) if docs else None
+        kind = check_document_header(docs[0], display_path(file), scratch) if docs else None
         if kind == "TopologyInstance":
             root = templates_root or find_templates_root(file.parent)
             resolver = resolvers.setdefault(root, Resolver(root, collector, max_depth))
@@ -51,12 +51,19 @@ def validate_path(  # noqa: PLR0912 - one branch per file kind
                 checked_fleets.add(Path(resolved.fleet.path).resolve())
         elif kind == "ConfigTemplate":
             root = templates_root or find_templates_root(file.parent.parent)
-            if root is not None:
+            if _template_placed(file, root, collector) and root is not None:
                 template_dirs.setdefault(root, set()).add(file.parent)
         elif kind == "Fleet":
             template_dirs.setdefault(file, set())  # fleets are checked after instances (see below)
         else:
             collector.issues.extend(scratch.issues)
+            if docs == []:
+                collector.error(
+                    "empty-file",
+                    "the file holds no YAML document",
+                    mark=Mark(display_path(file), 1),
+                    hint="remove the file, or give it apiVersion, kind, metadata and spec",
+                )
     for key, dirs in template_dirs.items():
         if not dirs and key.suffix in YAML_SUFFIXES:
             if key.resolve() not in checked_fleets:
@@ -72,6 +79,22 @@ def validate_path(  # noqa: PLR0912 - one branch per file kind
     check_single_owner(report.instances, collector)
     report.issues = _dedupe(collector.issues)
     return report
+
+
+def _template_placed(file: Path, root: Path | None, collector: IssueCollector) -> bool:
+    """Whether a ConfigTemplate file sits in a template directory below a templates root (else reported)."""
+    directory = file.parent.resolve()
+    if root is not None and directory.is_relative_to(root.resolve()) and directory != root.resolve():
+        return True
+    collector.error(
+        "template-outside-root",
+        "a ConfigTemplate outside any templates root is never used"
+        + (f" (the templates root here is {display_path(root)})" if root is not None else ""),
+        mark=Mark(display_path(file), 1),
+        path="kind",
+        hint="templates live in templates/<id>/ directories; an instance file needs kind: TopologyInstance",
+    )
+    return False
 
 
 def _dedupe(issues: list) -> list:  # type: ignore[type-arg]

@@ -44,6 +44,7 @@ class Interpolator:
                 f"variables refer to each other in a loop: {' -> '.join([*self._resolving, name])}",
                 mark=mark_of(self.raw_vars, name),
                 path=f"vars.{name}",
+                hint="give one of these variables a plain value",
             )
             return ""
         self._resolving.append(name)

@@ -209,13 +209,15 @@ class DirectorApp:
         secret = payload.get("secretKey") if isinstance(payload, dict) else None
         if not isinstance(secret, str) or not secret:
             raise failed(400, "'secretKey' is mandatory")
-        if self.refresh_secrets and secret not in self.refresh_secrets:
+        # Without a configured secret any secretKey would mint a working token: refresh is off instead.
+        if not self.refresh_secrets:
+            raise failed(401, "Unauthorized: token refresh is disabled (the emulator has no refresh secret)")
+        if secret not in self.refresh_secrets:
             raise failed(401, "Unauthorized: unknown secretKey")
         new_token = "emu." + secrets.token_hex(24)
         new_secret = str(uuid.uuid4())
         self.tokens[new_token] = self._expiry()
-        if self.refresh_secrets:
-            self.refresh_secrets.add(new_secret)
+        self.refresh_secrets.add(new_secret)
         return 200, {"status": "Success", "tokenDetails": {"secretKey": new_secret, "token": new_token}}
 
     def _monitor(self, node: NodeState, order: Order) -> str:

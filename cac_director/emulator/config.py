@@ -1,7 +1,8 @@
 """What an emulator serves: pools, nodes, users, the token, timing and the error split.
 
 Pools and nodes come either from Python (``PoolSpec``/``NodeSpec``) or from fleet files
-(``EmulatorConfig.from_fleet_files``); the emulator never reads ``cac_director.conventions``.
+(``EmulatorConfig.from_fleet_files``, through ``config.fleet.load_fleet``: the same fleet model as
+``validate`` and the program). Its Director side never reads ``cac_director.conventions``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from cac_director.config.fleet import load_fleet
+from cac_director.config.issues import IssueCollector
 from cac_director.errors import EmulatorError
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
@@ -79,7 +80,8 @@ class EmulatorConfig:
     token_ttl: float | None = None
     """Seconds a token stays valid (the real ones live 8 h = 28800 s); None: tokens never expire."""
     refresh_secret: str | None = None
-    """The ``secretKey`` POST /refreshToken accepts (plus every secretKey it hands out); None: any non-empty one."""
+    """The ``secretKey`` POST /refreshToken accepts (plus every secretKey it hands out); None: refresh is off
+    (any secretKey would otherwise mint a working token without authentication)."""
     state_file: Path | None = None
     """Persist every applied change atomically to this JSON file and load it at start."""
 
@@ -140,57 +142,25 @@ def derived_ip(pool_index: int, position: int) -> str:
     return f"10.10.{pool_index}.{11 + position}"
 
 
-_ROLES = {"dataNodes": "dataNode", "searchHeads": "searchHead", "aios": "aio"}
+_ROLES = {"dataNode": "dataNode", "searchHead": "searchHead", "aio": "aio"}
 
 
 def _parse_fleet(path: Path) -> list[tuple[str, str, list[NodeSpec]]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise EmulatorError(f"{path}: cannot read fleet file ({exc.strerror}); check the --fleet path") from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise EmulatorError(f"{path}:{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    if not isinstance(doc, dict) or doc.get("kind") != "Fleet":
-        raise EmulatorError(f"{path}: not a fleet file (expected 'kind: Fleet')")
-    spec = doc.get("spec")
-    if not isinstance(spec, dict):
-        raise EmulatorError(f"{path}: 'spec' must be a mapping")
-    director = spec.get("director")
-    pool_uuid = director.get("poolUuid") if isinstance(director, dict) else None
-    if not isinstance(pool_uuid, str) or not HEX32.match(pool_uuid):
-        raise EmulatorError(f"{path}: spec.director.poolUuid must be 32 lowercase hex characters")
-    meta = doc.get("metadata")
-    pool_name = str(meta.get("name")) if isinstance(meta, dict) and meta.get("name") else pool_uuid
-    nodes_block = spec.get("nodes") or {}
-    if not isinstance(nodes_block, dict):
-        raise EmulatorError(f"{path}: spec.nodes must be a mapping of dataNodes/searchHeads/aios")
-    nodes: list[NodeSpec] = []
-    for key, role in _ROLES.items():
-        entries = nodes_block.get(key) or []
-        if not isinstance(entries, list):
-            raise EmulatorError(f"{path}: spec.nodes.{key} must be a list")
-        for index, entry in enumerate(entries):
-            where = f"{path}: spec.nodes.{key}[{index}]"
-            if not isinstance(entry, dict):
-                raise EmulatorError(f"{where} must be a mapping with name and logpointId")
-            name, ident = entry.get("name"), entry.get("logpointId")
-            if not isinstance(name, str) or not name:
-                raise EmulatorError(f"{where}: 'name' is missing")
-            if not isinstance(ident, str) or not HEX32.match(ident):
-                raise EmulatorError(f"{where}: 'logpointId' must be 32 lowercase hex characters")
-            ip = entry.get("privateIp") or ""
-            paths = entry.get("repoPaths")
-            nodes.append(
-                NodeSpec(
-                    identifier=ident,
-                    name=name,
-                    ip=str(ip),
-                    repo_paths=[str(p) for p in paths] if isinstance(paths, list) else None,
-                    role=role,
-                )
-            )
-    return [(pool_uuid, pool_name, nodes)]
+    """The pool of a fleet file, read by the one fleet model every command uses (``config.fleet``)."""
+    collector = IssueCollector()
+    fleet = load_fleet(path, collector)
+    errors = [issue for issue in collector.issues if issue.severity == "error"]
+    if fleet is None or errors:
+        lines = [issue.render() for issue in errors] or [f"{path}: not a usable fleet file"]
+        raise EmulatorError(f"fleet file {path} (--fleet) is invalid:\n" + "\n".join(lines))
+    nodes = [
+        NodeSpec(
+            identifier=node.logpoint_id,
+            name=node.name,
+            ip=node.private_ip or "",
+            repo_paths=list(node.repo_paths) if node.repo_paths is not None else None,
+            role=_ROLES[node.role],
+        )
+        for node in fleet.nodes
+    ]
+    return [(fleet.pool_uuid, fleet.name, nodes)]

@@ -12,9 +12,11 @@ from cac_director.config.loader import load_yaml_file
 from cac_director.conventions import SECTIONS
 from cac_director.director import ClientSettings, DirectorClient
 from cac_director.errors import ConfigError, ValidationFailed
-from cac_director.export.documents import ExportFile, build_files, dump, template_name
+from cac_director.export import write
+from cac_director.export.documents import ExportFile, build_files
 from cac_director.export.read import NodeExport, read_node
 from cac_director.export.split import Split, split
+from cac_director.export.write import WriteReport
 
 
 @dataclass
@@ -88,21 +90,9 @@ def export_fleet(
     return ExportResult(fleet=fleet, exports=exports, parts=parts, files=files)
 
 
-def write_files(result: ExportResult, out_dir: Path) -> list[Path]:
-    """Write every file below ``out_dir``; stale section files of the shared template are removed."""
-    template_dir = out_dir / "templates" / template_name(result.fleet.name)
-    wanted = {out_dir / file.path for file in result.files}
-    if template_dir.is_dir():
-        for stale in template_dir.glob("*.yaml"):
-            if stale not in wanted:
-                stale.unlink()
-    written = []
-    for file in result.files:
-        path = out_dir / file.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump(file.document), encoding="utf-8")
-        written.append(path)
-    return written
+def write_files(result: ExportResult, out_dir: Path, *, force: bool = False) -> WriteReport:
+    """Write every file below ``out_dir`` (``write.write_files``: contained, no overwrite of hand edits)."""
+    return write.write_files(result.files, out_dir, force=force)
 
 
 def check_written(result: ExportResult, out_dir: Path) -> list[Issue]:

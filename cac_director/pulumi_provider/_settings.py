@@ -6,36 +6,31 @@ resource inputs, outputs or the pickled provider: it cannot land in Pulumi state
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from typing import Any
 
 from cac_director.director import ClientSettings
-from cac_director.director.settings import TOKEN_ENV
+from cac_director.director.settings import TOKEN_ENV, Secret
+from cac_director.errors import ConfigError
+from cac_director.pulumi_provider.stack_settings import NAMESPACE, read_stack_settings
 
-NAMESPACE = "cac-director"
+__all__ = ["DEFAULT_THREADS", "NAMESPACE", "ProviderSettings"]
+
 DEFAULT_THREADS = 32
 
 
-def _bool(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _float(value: str | None, default: float) -> float:
-    if value is None or value == "":
-        return default
-    return float(json.loads(value)) if value.strip().startswith(("{", "[")) else float(value)
+def _secret(value: str | None) -> Secret | None:
+    return Secret(value) if value else None
 
 
 @dataclass(frozen=True)
 class ProviderSettings:
     """What every provider method needs besides its resource's inputs."""
 
-    token: Any = None
-    refresh_secret: Any = None
+    token: Secret | None = None
+    """None: ``DIRECTOR_TOKEN`` from the environment (read by ``ClientSettings``)."""
+    refresh_secret: Secret | None = None
     ca_bundle: str | None = None
     verify: bool = True
     order_timeout: float = 300.0
@@ -51,18 +46,24 @@ class ProviderSettings:
 
     @classmethod
     def from_config(cls, get: Any) -> ProviderSettings:
-        """``get(key)`` returns the stack config value of ``cac-director:<key>`` or None (values are strings)."""
+        """``get(key)`` returns the stack config value of ``cac-director:<key>`` or None (values are strings).
+
+        Raises ``ConfigError`` with one line per bad value (the program checks the same first: stack_settings).
+        """
+        checked, problems = read_stack_settings(get)
+        if problems:
+            raise ConfigError("\n".join(problem.render() for problem in problems))
         return cls(
             # The environment wins, so a rotated DIRECTOR_TOKEN reaches providers recorded with an old one.
-            token=os.environ.get(TOKEN_ENV) or get("token") or None,
-            refresh_secret=get("refreshSecret") or None,
-            ca_bundle=get("caBundle") or None,
-            verify=not _bool(get("insecureSkipVerify"), False),
-            order_timeout=_float(get("orderTimeout"), 300.0),
-            request_timeout=_float(get("requestTimeout"), 60.0),
-            outage_tolerance=_float(get("outageTolerance"), 60.0),
-            threads=max(1, int(_float(get("providerThreads"), DEFAULT_THREADS))),
-            director_url=get("directorUrl") or None,
+            token=_secret(os.environ.get(TOKEN_ENV) or checked.token),
+            refresh_secret=_secret(checked.refresh_secret),
+            ca_bundle=checked.ca_bundle,
+            verify=not checked.insecure_skip_verify,
+            order_timeout=checked.order_timeout,
+            request_timeout=checked.request_timeout,
+            outage_tolerance=checked.outage_tolerance,
+            threads=checked.provider_threads,
+            director_url=checked.director_url,
             pool_uuid=get("poolUuid") or None,
         )
 

@@ -20,6 +20,7 @@ import pulumi
 from cac_director.config import ResolvedInstance, load_instance
 from cac_director.conventions import LOOKUPS, REGISTRY, Reference
 from cac_director.director.ownership import carries_marker
+from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import ConfigError
 from cac_director.pulumi_provider import preflight
 from cac_director.pulumi_provider._engine_watch import exit_with_engine
@@ -28,6 +29,7 @@ from cac_director.pulumi_provider.applied import record as record_applied
 from cac_director.pulumi_provider.applied import rollback_target
 from cac_director.pulumi_provider.pending import is_own_pending, pending_creates
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
+from cac_director.pulumi_provider.stack_settings import INSECURE_WARNING, StackSettings, read_stack_settings
 
 CONFIG_NAMESPACE = "cac-director"
 DEFAULT_PROVIDER_PROCESSES = 4
@@ -206,37 +208,55 @@ def _provider_settings(config: pulumi.Config) -> dict[str, Any]:
     return settings
 
 
-def run() -> None:
-    """Entry point of ``__main__.py``: read stack config, resolve and validate, register, export."""
-    exit_with_engine()
-    config = pulumi.Config(CONFIG_NAMESPACE)
-    instance = config.get("instance")
-    if not instance:
-        raise pulumi.RunError(
+def _checked_settings(config: pulumi.Config) -> StackSettings:
+    """Every stack setting checked before anything else happens; one ``RunError`` listing each problem."""
+    settings, problems = read_stack_settings(config.get, base=Path(os.getcwd()))
+    lines = [problem.render() for problem in problems]
+    if not config.get("instance"):
+        lines.insert(
+            0,
             "no instance configured for this stack: run `pulumi config set cac-director:instance "
-            "fleets/<customer>/<env>/instance.yaml`"
+            "fleets/<customer>/<env>/instance.yaml`",
         )
-    if not (config.get_secret("token") is not None or os.environ.get("DIRECTOR_TOKEN")):
-        raise pulumi.RunError(
+    # DIRECTOR_TOKEN, when set, wins over cac-director:token in the providers: it gets the same rule.
+    from_env = os.environ.get(TOKEN_ENV)
+    env_problems = read_stack_settings({"token": from_env}.get)[1] if from_env else []
+    if env_problems:
+        lines.append(f"the environment variable {TOKEN_ENV} " + env_problems[0].message + ": export it again")
+    elif not from_env and config.get("token") is None:
+        lines.append(
             "no Director token: export DIRECTOR_TOKEN=<token>, or store it encrypted in the stack with "
             "`pulumi config set --secret cac-director:token <token>`"
         )
-    templates = config.get("templates")
+    if lines:
+        # Nothing is registered and no Director is called: the preview stops with these lines.
+        raise pulumi.RunError("\n".join(lines))
+    if settings.insecure_skip_verify:
+        pulumi.log.warn(INSECURE_WARNING)
+    return settings
+
+
+def run() -> None:
+    """Entry point of ``__main__.py``: check stack config, resolve and validate, register, export."""
+    exit_with_engine()
+    config = pulumi.Config(CONFIG_NAMESPACE)
+    settings = _checked_settings(config)
+    instance = str(config.get("instance"))
     try:
         # `cac-director rollback` hands over the configuration the last successful apply recorded.
-        resolved = rollback_target() or load_instance(_instance_path(instance), Path(templates) if templates else None)
+        templates = Path(settings.templates) if settings.templates else None
+        resolved = rollback_target() or load_instance(_instance_path(instance), templates)
     except ConfigError as exc:
         # Nothing is registered: the preview stops with the validation report and no resource changes.
         raise pulumi.RunError(str(exc)) from None
     for warning in resolved.warnings:
         pulumi.log.warn(warning.render())
-    preflight.check_director(config, resolved, config.get("directorUrl") or resolved.fleet.director_url)
-    processes = config.get_int("providerProcesses")
+    preflight.check_director(config, resolved, settings.director_url or resolved.fleet.director_url)
     options = ProgramOptions(
-        director_url=config.get("directorUrl") or "",
-        adopt_existing=config.get_bool("adoptExisting") or False,
-        protect=config.get_bool("protect") or False,
-        provider_processes=DEFAULT_PROVIDER_PROCESSES if processes is None else processes,
+        director_url=settings.director_url or "",
+        adopt_existing=settings.adopt_existing,
+        protect=settings.protect,
+        provider_processes=settings.provider_processes,
         provider_settings=_provider_settings(config),
         owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
         pending=pending_creates(),

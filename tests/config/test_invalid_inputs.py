@@ -203,7 +203,9 @@ CASES = [
         "missing-fleet",
         ((INSTANCE, "extends: child@2", "extends: child@2, fleetRef: ../nofleet.yaml"),),
         "missing-fleet",
-        "nofleet.yaml",
+        INSTANCE,
+        "metadata.fleetRef",
+        3,
     ),
     Case(
         "fleet-bad-logpoint-id",
@@ -268,14 +270,14 @@ CASES = [
             "  repos:\n    - {name: repo-with-a-name-far-too-long-x, hiddenrepopath: "
             "[{path: /data/hot/, retention: 5}]}\n"
         ),
-        "bad-format",
+        "bad-value",
         INSTANCE,
         "repos[repo-with-a-name-far-too-long-x].name",
     ),
     Case(
         "relative-repo-path",
         ((BASE_REPOS, "path: /data/hot/, retention: 10", "path: data/hot, retention: 10"),),
-        "bad-format",
+        "bad-value",
         BASE_REPOS,
         "repos[repo-b].hiddenrepopath[hot].path",
     ),

@@ -14,6 +14,7 @@ from cac_director.director import ClientSettings, DirectorClient, NodeResolver, 
 POOL = "b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6"
 NODE = "0123456789abcdef0123456789abcdef"
 TOKEN = "emu-contract-token-4b7e2d"
+REFRESH_SECRET = "old-secret-key"
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,7 @@ def emu() -> Iterator[Any]:
         order_delay=0.0,
         monitor_leading_slash=False,
         seed=0,
+        refresh_secret=REFRESH_SECRET,
     )
     with emulator.Emulator.start(cfg, host="127.0.0.1", port=0) as running:
         yield running

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -9,7 +10,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
+from cac_director.cli.emulator import TOKEN_ENV, bind_warning
+from cac_director.emulator.config import DEFAULT_TOKEN
+from cac_director.errors import EmulatorError
 from tests.emulator.conftest import DN1, POOL
 
 
@@ -57,3 +62,43 @@ def test_cli_bad_fleet_file_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert str(fleet) in done.stderr and "poolUuid" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_cli_refuses_a_non_loopback_address_without_an_explicit_token() -> None:
+    env = {key: value for key, value in os.environ.items() if key != TOKEN_ENV}
+    for extra in ([], ["--token", DEFAULT_TOKEN]):
+        done = subprocess.run(
+            [sys.executable, "-m", "cac_director.emulator", "--host", "0.0.0.0", "--port", "0", *extra],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env=env,
+        )
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "--host 0.0.0.0 is reachable from other machines" in done.stderr
+        assert "listening" not in done.stdout
+        assert "Traceback" not in done.stderr
+
+
+def test_non_loopback_bind_with_a_token_warns_that_the_admin_endpoint_is_loopback_only() -> None:
+    assert bind_warning("127.0.0.1", None) is None
+    assert bind_warning("::1", None) is None
+    assert bind_warning("localhost", None) is None
+    warning = bind_warning("192.0.2.10", "a-token-of-my-own")
+    assert warning is not None and "/_emulator answers loopback clients only" in warning
+    assert "a-token-of-my-own" not in warning
+    with pytest.raises(EmulatorError):
+        bind_warning("lab-host.example.net", None)
+
+
+def test_cli_refuses_a_port_out_of_range() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cac_director.emulator", "--port", "99999"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "--port" in done.stderr and "Traceback" not in done.stderr

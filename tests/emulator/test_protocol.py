@@ -41,10 +41,14 @@ def test_missing_or_wrong_token_is_401(emu: Emulator) -> None:
         assert anon.get(f"/monitorapi/{POOL}/{DN1}/orders/x", headers={"Authorization": "Basic x"}).status_code == 401
 
 
-def test_refresh_token_takes_an_unwrapped_secret_key_and_mints_a_usable_token(
-    client: httpx.Client, emu: Emulator
-) -> None:
-    r = client.post("/refreshToken", json={"secretKey": "2b5f1c86-0d89-4f3c-9c0e-1f3b1c5e2d11"})
+def test_refresh_token_takes_an_unwrapped_secret_key_and_mints_a_usable_token() -> None:
+    secret = "2b5f1c86-0d89-4f3c-9c0e-1f3b1c5e2d11"
+    with Emulator.start(make_config(refresh_secret=secret)) as emu, httpx.Client(base_url=emu.url) as client:
+        _mint_and_use(client, emu, secret)
+
+
+def _mint_and_use(client: httpx.Client, emu: Emulator, secret: str) -> None:
+    r = client.post("/refreshToken", json={"secretKey": secret})
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "Success"
@@ -56,8 +60,20 @@ def test_refresh_token_takes_an_unwrapped_secret_key_and_mints_a_usable_token(
     assert client.post("/refreshToken", json={"data": {"secretKey": "x"}}).status_code == 400  # not enveloped
 
 
-def test_refresh_token_works_with_an_expired_token_and_checks_a_configured_secret(emu: Emulator) -> None:
-    with httpx.Client(base_url=emu.url, headers={"Authorization": "Bearer expired"}) as c:
+def test_refresh_token_is_refused_when_no_refresh_secret_is_configured(emu: Emulator) -> None:
+    with httpx.Client(base_url=emu.url) as anonymous:
+        for secret in ("old-secret", "2b5f1c86-0d89-4f3c-9c0e-1f3b1c5e2d11", "x"):
+            r = anonymous.post("/refreshToken", json={"secretKey": secret})
+            assert r.status_code == 401
+            assert "token" not in r.json().get("tokenDetails", {})
+            assert "refresh is disabled" in r.json()["message"]
+
+
+def test_refresh_token_works_with_an_expired_token_and_checks_a_configured_secret() -> None:
+    with (
+        Emulator.start(make_config(refresh_secret="old-secret")) as emu,
+        httpx.Client(base_url=emu.url, headers={"Authorization": "Bearer expired"}) as c,
+    ):
         assert c.get(f"{cfg()}/Repos").status_code == 401
         r = c.post("/refreshToken", json={"secretKey": "old-secret"})
         assert r.status_code == 200
@@ -72,7 +88,7 @@ def test_refresh_token_works_with_an_expired_token_and_checks_a_configured_secre
 def test_tokens_can_expire_and_be_refreshed() -> None:
     # Expiry is triggered, not timed: a lifetime short enough to test could end before the first request
     # on a loaded machine.
-    with Emulator.start(make_config()) as emulator:
+    with Emulator.start(make_config(refresh_secret="k")) as emulator:
         headers = {"Authorization": f"Bearer {TOKEN}"}
         with httpx.Client(base_url=emulator.url, headers=headers) as c:
             assert c.get(f"{cfg()}/Repos").status_code == 200

@@ -9,6 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cac_director.config import load_fleet
+from cac_director.config.issues import IssueCollector
 from cac_director.emulator import Emulator, EmulatorConfig, NodeSpec, PoolSpec
 from cac_director.errors import EmulatorError
 from tests.emulator.conftest import DN1, DN2, POOL, TOKEN, by_name, cfg, make_config, ok, write
@@ -98,8 +100,9 @@ def test_fleet_files_sharing_a_pool_merge_and_ips_are_derived(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("kind: Fleet\nspec: [\n", "not valid YAML"),
-        ("kind: Other\n", "not a fleet file"),
+        ("kind: Fleet\nspec: [\n", "malformed-yaml"),
+        ("kind: Other\n", "unknown-kind"),
+        ("root:x:0:0:root:/root:/bin/bash\n", "not-a-fleet"),
         ("kind: Fleet\nspec: {director: {poolUuid: xyz}}\n", "poolUuid"),
         (
             f'kind: Fleet\nspec: {{director: {{poolUuid: "{POOL}"}}, nodes: {{dataNodes: [{{name: a}}]}}}}\n',
@@ -113,6 +116,34 @@ def test_malformed_fleet_file_is_a_clear_error(tmp_path: Path, text: str, fragme
     with pytest.raises(EmulatorError) as info:
         EmulatorConfig.from_fleet_files([path])
     assert str(path) in str(info.value) and fragment in str(info.value)
+
+
+def test_emulator_and_validate_read_fleet_files_with_one_model(tmp_path: Path) -> None:
+    """privateIp and repoPaths are fleet fields for both; upper-case hex ids are the same ids for both."""
+    path = _fleet(
+        tmp_path / "fleet.yaml",
+        "bank-x",
+        POOL.upper(),
+        f'    dataNodes: [{{name: dn-1, logpointId: "{DN1.upper()}", privateIp: 172.16.0.9, '
+        "repoPaths: [/data/fast/]}]\n",
+    )
+    collector = IssueCollector()
+    fleet = load_fleet(path, collector)
+    assert fleet is not None and collector.issues == []
+    config = EmulatorConfig.from_fleet_files([path], token=TOKEN)
+    node = config.pools[0].nodes[0]
+    assert (config.pools[0].uuid, node.identifier) == (POOL, DN1) == (fleet.pool_uuid, fleet.nodes[0].logpoint_id)
+    assert (node.ip, node.paths()) == ("172.16.0.9", ["/data/fast/"])
+    bad = _fleet(
+        tmp_path / "bad.yaml",
+        "bank-x",
+        POOL,
+        f'    dataNodes: [{{name: dn-1, logpointId: "{DN1}", privateIp: 10.0.0.999}}]\n',
+    )
+    with pytest.raises(EmulatorError) as info:
+        EmulatorConfig.from_fleet_files([bad])
+    assert "spec.nodes.dataNodes[0].privateIp" in str(info.value)
+    assert "10.0.0.999" in str(info.value)
 
 
 def test_bad_pool_or_node_ids_are_refused() -> None:

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-# Names: what the Director accepts as "unique valid string"; leading/trailing blanks are never meant.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^\S(?:.*\S)?$")]
+from cac_director.config.models._values import Name
+
+__all__ = ["Name", "NonEmpty", "PositiveInt", "RefName", "StrictModel"]
+
 # A reference by name to another object (managed or vendor); same syntax as a name.
 RefName = Name
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]

@@ -11,12 +11,13 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from cac_director.config.models._common import Name, StrictModel
+from cac_director.config.models._values import DirectorURL, IPAddress, PathSafeName, RepoStoragePath, printable
 
 API_VERSION = "cac-director/v1"
 KINDS = ("Fleet", "ConfigTemplate", "TopologyInstance")
 
 Hex32 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32}$")]
-TagValue = Annotated[str, StringConstraints(min_length=1)]
+TagValue = Annotated[str, StringConstraints(min_length=1), printable]
 VarValue = str | int | float | bool
 # Template ids are paths below the templates root; "./x" and "../x" are relative to the extending template.
 TemplateRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]+(?:@[0-9]+(?:\.[0-9]+){0,2})?$")]
@@ -25,14 +26,20 @@ Resources = list[dict[str, Any]]
 
 
 class DirectorRef(StrictModel):
-    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(?:/\S*)?$")]
+    url: DirectorURL
     poolUuid: Hex32
 
 
 class FleetNode(StrictModel):
-    name: Name
+    name: PathSafeName
     logpointId: Hex32
     tags: dict[str, TagValue] = Field(default_factory=dict)
+    privateIp: IPAddress | None = Field(
+        default=None, description="The node's private IP (the emulator serves it; default 10.10.<pool>.<11+n>)."
+    )
+    repoPaths: Annotated[list[RepoStoragePath], Field(min_length=1)] | None = Field(
+        default=None, description="Storage paths the emulator offers on this node (default: docs/emulator.md)."
+    )
 
 
 class FleetNodes(StrictModel):
@@ -47,7 +54,7 @@ class FleetSpec(StrictModel):
 
 
 class FleetMetadata(StrictModel):
-    name: Name
+    name: PathSafeName
     description: str | None = None
 
 

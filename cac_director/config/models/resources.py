@@ -10,24 +10,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from cac_director.config.models._common import Name, NonEmpty, PositiveInt, RefName, StrictModel
+from cac_director.config.models._values import DeviceAddress, IPAddress, RepoName, RepoStoragePath, RetentionDays
 
-# director-api.md §7.1: the UI limits repo names to fewer than 29 characters.
-RepoName = Annotated[str, StringConstraints(min_length=1, max_length=28, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")]
-AbsolutePath = Annotated[str, StringConstraints(pattern=r"^/(?:[^\s]*)$")]
 CiaLevel = Literal["Minimal", "Minor", "Major", "Critical"]
 
 
 class RepoPath(StrictModel):
-    path: AbsolutePath = Field(description="Storage path; must be one of the node's RepoPaths (e.g. /data/hot/).")
-    retention: PositiveInt = Field(description="Retention in days (> 0).")
+    path: RepoStoragePath = Field(
+        description="Storage path; must be one of the node's RepoPaths (e.g. /data/hot/), normalized."
+    )
+    retention: RetentionDays = Field(description="Retention in days (1 to 36500).")
 
 
 class RepoHA(StrictModel):
-    ha_li: NonEmpty = Field(description="Private IP of the remote LogPoint holding the replica.")
-    ha_day: PositiveInt = Field(description="Days of replicated data.")
+    ha_li: IPAddress = Field(description="Private IP of the remote LogPoint holding the replica.")
+    ha_day: RetentionDays = Field(description="Days of replicated data (1 to 36500).")
 
 
 class Repo(StrictModel):
@@ -99,7 +99,7 @@ class DeviceGroup(StrictModel):
 
 class Device(StrictModel):
     name: Name | None = None
-    ip: Annotated[list[NonEmpty], Field(min_length=1)] | None = Field(
+    ip: Annotated[list[DeviceAddress], Field(min_length=1)] | None = Field(
         default=None, description="IPs, CIDRs and/or hostnames."
     )
     availability: CiaLevel | None = None
@@ -120,7 +120,7 @@ class SyslogCollector(StrictModel):
         | None
     ) = None
     processpolicy: RefName | None = Field(default=None, description='Processing policy name, or "None".')
-    proxy_ip: list[NonEmpty] | None = None
+    proxy_ip: list[IPAddress] | None = Field(default=None, description="IPs of the proxy servers.")
     hostname: list[NonEmpty] | None = None
 
 

@@ -113,6 +113,7 @@ def _enrichment_rules(resource: dict[str, Any], source: PosDict, path: PathT, co
                     "'event_key' is required for a simple rule",
                     mark=mark_of(located_rule),
                     path=join((*where, "event_key")),
+                    hint="name the log field to enrich, e.g. event_key: source_address",
                 )
             if rule.get("category") == "type_based" and not rule.get("type"):
                 collector.error(
@@ -120,6 +121,7 @@ def _enrichment_rules(resource: dict[str, Any], source: PosDict, path: PathT, co
                     "'type' is required for a type_based rule",
                     mark=mark_of(located_rule),
                     path=join((*where, "type")),
+                    hint="type is one of ip, string, num",
                 )
 
 
