@@ -42,7 +42,6 @@ ALERT_RULES = ResourceConventions(
         "search_interval_minute",
         "delay_interval_minute",
         "original_data",
-        "timestamp_on",
         "attack_tag",
         "apply_jinja_template",
         "active",
@@ -72,10 +71,11 @@ ALERT_RULES = ResourceConventions(
         "search_interval_minute",
         "delay_interval_minute",
     ),
-    # Edits merge into the stored rule, so "off" must be sent to turn a flag off (omitting it keeps "on").
+    # flush_on_trigger and throttling_enabled accept only "on" (§7.9): false is sent by leaving the key out.
+    # apply_jinja_template (a later addition, not in v2.7.0) keeps "off" so that a merging edit can clear it.
     flag_fields={
-        "flush_on_trigger": ("on", "off"),
-        "throttling_enabled": ("on", "off"),
+        "flush_on_trigger": ("on", None),
+        "throttling_enabled": ("on", None),
         "apply_jinja_template": ("on", "off"),
         "original_data": ("true", "false"),
     },
