@@ -1,7 +1,7 @@
 """AlertRules (director-api.md §7.9): search-head configuration, read through fetch orders.
 
-Users are referenced by id, repos as ``ip:port/repo`` strings from Repos/RemoteRepos/fetch; YAML
-names both by name.
+Users and incident user groups are referenced by id, repos as ``ip:port/repo`` strings from
+Repos/RemoteRepos/fetch; YAML names all of them by name.
 """
 
 from cac_director.conventions._base import Reference, ResourceConventions
@@ -16,11 +16,13 @@ ALERT_RULES = ResourceConventions(
         Reference("repos[]", "repos", wire="remote_repo", many=True),
         Reference("owner", "users", wire="id"),
         Reference("assigned_to", "users", wire="id"),
+        Reference("manageable_by[]", "incidentUserGroups", wire="id", many=True),
     ),
     writable_fields=(
         "searchname",
         "owner",
         "assigned_to",
+        "manageable_by",
         "risk",
         "aggregate",
         "condition_option",

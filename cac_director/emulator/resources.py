@@ -619,6 +619,12 @@ def _ar_check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | 
     for key in ("owner", "assigned_to"):
         if data.get(key) and data[key] not in users:
             errors.append(f"Invalid user id '{data[key]}' in '{key}'")
+    groups = node.objects("IncidentUserGroups")
+    errors += [
+        f"incident user group id '{g}' in 'manageable_by' does not exist on this LogPoint"
+        for g in data.get("manageable_by", [])
+        if g not in groups
+    ]
     available = set(node.remote_repos())
     errors += [f"repo '{r}' is not available on this LogPoint" for r in data["repos"] if r not in available]
     return errors
@@ -677,13 +683,15 @@ KINDS: dict[str, Kind] = {
         Kind("NormalizationPackage", "Normalization package", "name", _no_write, _no_read, _no_check),
         Kind("EnrichmentSource", "Enrichment source", "source_name", _no_write, _no_read, _no_check),
         Kind("Users", "User", "username", _no_write, _no_read, _no_check),
+        Kind("IncidentUserGroups", "Incident user group", "name", _no_write, _no_read, _no_check),
     )
 }
 
 WRITABLE = ("Repos", "RoutingPolicies", "NormalizationPolicy", "EnrichmentPolicy", "ProcessingPolicy",
             "DeviceGroups", "Devices", "AlertRules")  # fmt: skip
 LISTABLE = ("Repos", "RoutingPolicies", "NormalizationPolicy", "EnrichmentPolicy", "ProcessingPolicy",
-            "DeviceGroups", "Devices", "NormalizationPackage", "EnrichmentSource", "Users")  # fmt: skip
+            "DeviceGroups", "Devices", "NormalizationPackage", "EnrichmentSource", "Users",
+            "IncidentUserGroups")  # fmt: skip
 
 
 def needs_list(data: dict[str, Any], key: str) -> list[Any]:

@@ -135,6 +135,7 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "timerange_minute": 15,
             "query": "label=Login label=Fail",
             "flush_on_trigger": True,
+            "manageable_by": ["SOC Analysts"],
             "active": True,
         },
         {
@@ -149,6 +150,7 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "timerange_minute": 30,
             "query": "label=Login label=Fail",
             "flush_on_trigger": False,
+            "manageable_by": ["LogPoint Administrator", "SOC Analysts"],
             "active": False,
         },
     ),
@@ -222,6 +224,7 @@ def test_round_trip(conv: ResourceConventions, mode: str, fresh: Any, client: Di
 
 def test_lookups_resolve_seeded_vendor_objects(client: DirectorClient) -> None:
     assert client.lookup("users", "admin")
+    assert client.lookup("incidentUserGroups", "SOC Analysts")
     assert client.lookup("normalizationPackages", "LP_Windows")
     assert client.lookup("compiledNormalizers", "JSONCompiledNormalizer") == "JSONCompiledNormalizer"
     assert client.lookup("enrichmentSources", "geoip")

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from cac_director.emulator import Emulator
-from tests.emulator.conftest import SH, by_name, cfg, ok, poll, write
+from tests.emulator.conftest import SH, by_name, cfg, ok, poll, refused, write
 from tests.emulator.test_resources import _rule, fetch_rules
 
 
@@ -121,3 +121,16 @@ def test_put_without_id_in_data_is_refused_unless_configured(emu: Emulator, clie
     assert answer.status_code == 200
     ok(poll(client, answer.json()["message"]))
     assert by_name(client, "DeviceGroups", "G")["description"] == "core"
+
+
+def test_manageable_by_takes_incident_user_group_ids(client: httpx.Client) -> None:
+    groups = client.get(f"{cfg(SH)}/IncidentUserGroups").json()
+    assert {g["name"] for g in groups} == {"LogPoint Administrator", "SOC Analysts"}
+    assert all(set(g) >= {"id", "name", "tid", "user", "usergroup", "users"} for g in groups)
+    soc = next(g["id"] for g in groups if g["name"] == "SOC Analysts")
+    ok(write(client, "POST", f"{cfg(SH)}/AlertRules", _rule(client, manageable_by=[soc])))
+    assert fetch_rules(client)[0]["manageable_by"] == [soc]
+    refused(
+        write(client, "POST", f"{cfg(SH)}/AlertRules", _rule(client, searchname="other", manageable_by=["0" * 24])),
+        "incident user group",
+    )

@@ -133,6 +133,9 @@ class AlertRule(StrictModel):
     searchname: Name | None = None
     owner: RefName | None = Field(default=None, description="User name of the owner (e.g. admin).")
     assigned_to: RefName | None = None
+    manageable_by: list[RefName] | None = Field(
+        default=None, description="Names of the incident user groups that may manage this rule's incidents."
+    )
     risk: Literal["low", "medium", "high", "critical"] | None = None
     aggregate: Literal["min", "max", "avg"] | None = None
     condition_option: (
