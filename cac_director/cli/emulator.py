@@ -48,6 +48,12 @@ def emulator(  # noqa: PLR0917 - one parameter per command-line option
     sync_errors: Annotated[
         bool, typer.Option(help="Report semantic errors as synchronous 400s instead of failed orders.")
     ] = False,
+    replace_on_put: Annotated[
+        bool, typer.Option(help="Edits replace the object (write fields not sent are reset) instead of merging.")
+    ] = False,
+    return_compiled_normalizer: Annotated[
+        bool, typer.Option(help="NormalizationPolicy reads include compiled_normalizer (undocumented).")
+    ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the fault RNG.")] = 0,
     latency: Annotated[float, typer.Option(help="Seconds added to every request.")] = 0.0,
     error_rate: Annotated[float, typer.Option(help="Share of requests answered with --error-status.")] = 0.0,
@@ -74,6 +80,8 @@ def emulator(  # noqa: PLR0917 - one parameter per command-line option
         "monitor_leading_slash": documented_monitor_path,
         "seed": seed,
         "semantic_errors": "sync" if sync_errors else "order",
+        "put_semantics": "replace" if replace_on_put else "merge",
+        "returns_compiled_normalizer": return_compiled_normalizer,
         "state_file": state,
     }
     try:

@@ -93,19 +93,7 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
         _fail(err, f"reading the Director failed: {exc}", EXIT_DIRECTOR)
     finally:
         close_all()
-    if out == "-":
-        with tempfile.TemporaryDirectory(prefix="cac-director-export-") as scratch:
-            write_files(result, Path(scratch))
-            check_written(result, Path(scratch))
-        sys.stdout.write(stream(result.files))
-    else:
-        try:
-            report = write_files(result, Path(out), force=force)
-        except ConfigError as exc:
-            _fail(err, str(exc))
-        for kept in report.kept:
-            err.print(f"[yellow]kept[/yellow] {escape(str(kept))}: no longer exported, but edited since it was written")
-        check_written(result, Path(out))
+    _write(err, result, out, force=force)
     if import_file is not None:
         document = import_document(result.exports, stack=str(stack), project=project)
         import_file.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
@@ -115,6 +103,23 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     else:
         _summary(err, result, out)
     raise typer.Exit(code)
+
+
+def _write(err: Console, result: ExportResult, out: str, *, force: bool) -> None:
+    """The YAML on stdout (``-``) or below ``out``; either way, checked by reading it back."""
+    if out == "-":
+        with tempfile.TemporaryDirectory(prefix="cac-director-export-") as scratch:
+            write_files(result, Path(scratch))
+            check_written(result, Path(scratch))
+        sys.stdout.write(stream(result.files))
+        return
+    try:
+        report = write_files(result, Path(out), force=force)
+    except ConfigError as exc:
+        _fail(err, str(exc))
+    for kept in report.kept:
+        err.print(f"[yellow]kept[/yellow] {escape(str(kept))}: no longer exported, but edited since it was written")
+    check_written(result, Path(out))
 
 
 def _checked_url(url: str) -> str:

@@ -98,8 +98,12 @@ class ResourceConventions:
     """Model defaults filled in before comparing, so that absent and default compare equal."""
     create_only_fields: tuple[str, ...] = ()
     """Wire write keys sent on create only, never on PUT (not in the Director's Edit table)."""
-    put_sends_id: bool = False
-    """Send ``id`` inside ``data`` on PUT too (§4.1: a ProcessingPolicy PUT without it was refused)."""
+    kept_on_edit: tuple[str, ...] = ()
+    """Write keys the tool does not own but every PUT must carry, copied from the live object: whether an
+    edit replaces or merges is undocumented, so a PUT sends the complete object (director-api.md §4.1, §7.6)."""
+    write_only_fields: tuple[str, ...] = ()
+    """Owned fields a read may not return (NormalizationPolicy ``compiled_normalizer``, §7.3): when the live
+    object lacks one, the outputs keep the configured value instead of reporting it as removed."""
     activation_field: str = ""
     """A model boolean applied through ``{id}/activate`` / ``{id}/deactivate`` instead of the body."""
     wire_keys: dict[str, str] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """AlertRules (director-api.md §7.9): search-head configuration, read through fetch orders.
 
-Users are referenced by id, repos as ``ip:port/repo`` strings from Repos/RemoteRepos/fetch; YAML
-names both by name.
+Users and incident user groups are referenced by id, repos as ``ip:port/repo`` strings from
+Repos/RemoteRepos/fetch; YAML names all of them by name.
 """
 
 from cac_director.conventions._base import Reference, ResourceConventions
@@ -16,11 +16,13 @@ ALERT_RULES = ResourceConventions(
         Reference("repos[]", "repos", wire="remote_repo", many=True),
         Reference("owner", "users", wire="id"),
         Reference("assigned_to", "users", wire="id"),
+        Reference("manageable_by[]", "incidentUserGroups", wire="id", many=True),
     ),
     writable_fields=(
         "searchname",
         "owner",
         "assigned_to",
+        "manageable_by",
         "risk",
         "aggregate",
         "condition_option",
@@ -42,7 +44,6 @@ ALERT_RULES = ResourceConventions(
         "search_interval_minute",
         "delay_interval_minute",
         "original_data",
-        "timestamp_on",
         "attack_tag",
         "apply_jinja_template",
         "active",
@@ -72,10 +73,11 @@ ALERT_RULES = ResourceConventions(
         "search_interval_minute",
         "delay_interval_minute",
     ),
-    # Edits merge into the stored rule, so "off" must be sent to turn a flag off (omitting it keeps "on").
+    # flush_on_trigger and throttling_enabled accept only "on" (§7.9): false is sent by leaving the key out.
+    # apply_jinja_template (a later addition, not in v2.7.0) keeps "off" so that a merging edit can clear it.
     flag_fields={
-        "flush_on_trigger": ("on", "off"),
-        "throttling_enabled": ("on", "off"),
+        "flush_on_trigger": ("on", None),
+        "throttling_enabled": ("on", None),
         "apply_jinja_template": ("on", "off"),
         "original_data": ("true", "false"),
     },

@@ -17,5 +17,6 @@ DEVICE_GROUPS = ResourceConventions(
     required_fields=("name", "description"),
     immutable_fields=("name",),
     computed_fields=frozenset({"id", "tid", "active", "user", "devices"}),
-    put_sends_id=True,
+    # Not owned, but sent back on every PUT: under replace semantics an edit without it empties the group.
+    kept_on_edit=("devices",),
 )

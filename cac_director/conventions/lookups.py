@@ -11,6 +11,8 @@ LOOKUPS: dict[str, Lookup] = {
     # EnrichmentSource items sometimes carry ``_id`` instead of ``id`` (§7.4); the client handles both.
     "enrichmentSources": Lookup("enrichmentSources", "EnrichmentSource", name_key="source_name"),
     "users": Lookup("users", "Users", name_key="username"),
+    # Alert rules' manageable_by names incident user groups by id (§7.18); YAML names them.
+    "incidentUserGroups": Lookup("incidentUserGroups", "IncidentUserGroups", name_key="name"),
     # Not name -> id maps: RepoPaths lists the storage paths a repo may use (§7.1), RemoteRepos the
     # ``ip:port/repo`` strings alert rules must name (§7.9); the client serves them as string lists.
     "repoPaths": Lookup("repoPaths", "Repos/RepoPaths", name_key="paths", shape="paths"),

@@ -16,5 +16,7 @@ NORMALIZATION_POLICIES = ResourceConventions(
     required_fields=("name",),
     immutable_fields=("name",),
     read_renames={"normalization_packages": "norm_packages"},
+    # Absent from the documented Get/List responses (§7.3): never rely on reading it back.
+    write_only_fields=("compiled_normalizer",),
     computed_fields=frozenset({"id", "active", "tid", "user", "ordered_signatures", "selected_signatures"}),
 )

@@ -18,5 +18,4 @@ PROCESSING_POLICIES = ResourceConventions(
     immutable_fields=("policy_name",),
     computed_fields=frozenset({"id", "active", "tid", "user"}),
     # §4.1/§7.5: a PUT without policy_name and id inside data was refused with 400.
-    put_sends_id=True,
 )

@@ -20,5 +20,4 @@ REPOS = ResourceConventions(
     ordered_lists=("hiddenrepopath", "repoha"),
     int_fields=("hiddenrepopath[].retention", "repoha[].ha_day"),
     path_fields=("hiddenrepopath[].path",),
-    put_sends_id=True,
 )

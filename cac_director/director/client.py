@@ -316,13 +316,30 @@ class DirectorClient:
         action = f"updating {conv.type_name} '{name}'"
         skip = {conv.activation_field, *conv.create_only_fields}
         data = {k: v for k, v in body.items() if k not in skip}
-        if conv.put_sends_id:
-            data["id"] = obj_id
+        if conv.kept_on_edit:
+            data.update(self._kept_fields(conv, obj_id, data))
+        # Every Edit table lists id as mandatory (docs/director-api.md §4.1, §7.19): in the path and in data.
+        data["id"] = obj_id
         # PUT replaces with the same body: resending after an ambiguous failure cannot duplicate anything.
         message = self._submit("PUT", f"{conv.api_resource}/{obj_id}", data, action, idempotent=True)
         self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
         current = self.get(conv, obj_id)
         return self._apply_activation(conv, current, body, name, action)
+
+    def _kept_fields(self, conv: ResourceConventions, obj_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The live values of ``conv.kept_on_edit`` (write-side names) that ``data`` does not set itself.
+
+        A PUT may replace the whole object (undocumented, §7.6): a DeviceGroup edit without ``devices``
+        would empty the group, a Device edit without ``logpolicy`` would detach its policies.
+        """
+        live = self.get(conv, obj_id)
+        read_key = {write: read for read, write in conv.read_renames.items()}
+        kept: dict[str, Any] = {}
+        for field in conv.kept_on_edit:
+            value = live.get(read_key.get(field, field))
+            if field not in data and value is not None:
+                kept[field] = value
+        return kept
 
     def delete(self, conv: ResourceConventions, obj_id: str, *, name: str = "") -> None:
         """Delete ``obj_id``; an object that is already gone counts as deleted."""

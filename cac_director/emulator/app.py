@@ -250,7 +250,7 @@ class DirectorApp:
             obj = node.objects(resource).get(rest[0])
             if obj is None:
                 raise failed(404, f"{KINDS[resource].label} with id '{rest[0]}' not found")
-            return 200, obj
+            return 200, self.store.read_view(resource, obj)
         if resource not in WRITABLE:
             raise failed(405, f"method {method} is not allowed on {resource}")
         kind = KINDS[resource]
@@ -264,7 +264,7 @@ class DirectorApp:
                 raise failed(404, f"{kind.label} with id '{rest[0]}' not found")
             if method == "DELETE":
                 return self._submit(node, "delete", resource, rest[0], {})
-            data = _envelope(body)
+            data = self._edit_body(body, rest[0])
             _validated(kind.validate, data, False)
             return self._submit(node, "edit", resource, rest[0], data)
         raise failed(405, f"method {method} is not allowed here")
@@ -306,6 +306,15 @@ class DirectorApp:
             return self._alert_rules(method, node, rest, body)
         return None
 
+    def _edit_body(self, body: bytes, path_id: str) -> dict[str, Any]:
+        """A PUT's ``data``; every Edit table lists ``id`` as mandatory (§4.1, §7.19), so it must name the path's."""
+        data = _envelope(body)
+        if "id" in data and data["id"] != path_id:
+            raise failed(400, f"'id' in data ({data['id']!r}) is not the id in the path ({path_id!r})")
+        if self.config.put_requires_id and "id" not in data:
+            raise failed(400, "'id' is mandatory")
+        return data
+
     def _syslog(self, method: str, node: NodeState, rest: list[str], body: bytes) -> tuple[int, Any]:
         if method == "POST" and not rest:
             data = _envelope(body)
@@ -317,7 +326,7 @@ class DirectorApp:
                 raise failed(404, f"SyslogCollector '{rest[0]}' not found")
             if method == "DELETE":
                 return self._submit(node, "syslog_delete", "SyslogCollector", rest[0], {})
-            data = _envelope(body)
+            data = self._edit_body(body, rest[0])
             _validated(syslog_validate, data, False)
             return self._submit(node, "syslog_edit", "SyslogCollector", rest[0], data)
         # No List/Get exists for collectors (director-api.md §7.8): instances are read from Devices col_apps.

@@ -37,6 +37,8 @@ PROXY_CONDITIONS = ("use_as_proxy", "uses_proxy", "None")
 PARSERS = ("SyslogParser", "LineParser", "MultiLineSyslogParser", "ProofPointEmailProtectionLogParser", "EmailParser")
 RISKS = ("low", "medium", "high", "critical")
 AGGREGATES = ("min", "max", "avg")
+ONLY_ON_FLAGS = ("flush_on_trigger", "throttling_enabled")
+"""Alert-rule flags whose only documented value is "on" (§7.9): absent means off."""
 CONDITIONS = ("greaterthan", "lessthan", "equalsto", "lessequal", "equals", "moreequal", "notequal")
 
 
@@ -55,16 +57,37 @@ class Kind:
     allowed: tuple[str, ...] = ()
     """Write keys that are stored; unknown extra keys are tolerated and dropped (§4.1)."""
     server_fields: dict[str, Any] = field(default_factory=dict)
+    kept_on_replace: tuple[str, ...] = ()
+    """Read keys a replacing edit keeps besides ``SERVER_KEPT``: server-set values and write fields that
+    are absent from the Edit table (fixed after creation)."""
+
+
+SERVER_KEPT = ("id", "user", "tid", "active")
+"""Read keys no edit resets, whatever the PUT semantics (``EmulatorConfig.put_semantics``)."""
+
+
+def replaced(kind: Kind, node: NodeState, data: dict[str, Any], existing: dict[str, Any]) -> dict[str, Any]:
+    """The object after an edit that replaces: built from ``data`` alone, plus the keys no edit can change."""
+    obj = kind.to_read(node, data, None)
+    obj.pop("user", None)
+    for key in (*SERVER_KEPT, *kind.kept_on_replace):
+        if key in existing:
+            obj[key] = existing[key]
+    return obj
 
 
 def _merge(existing: dict[str, Any] | None, updates: list[tuple[str, Any]], server: dict[str, Any],
-           node: NodeState) -> dict[str, Any]:  # fmt: skip
-    """New objects: request key order, then server fields (§4.2). Edits keep the existing order."""
+           node: NodeState, *, creator: bool = True) -> dict[str, Any]:  # fmt: skip
+    """New objects: request key order, then server fields (§4.2). Edits keep the existing order.
+
+    ``creator``: new objects carry ``user`` (user-created repos did not on the wire, §7.1).
+    """
     if existing is None:
         obj: dict[str, Any] = dict(updates)
         for key, value in server.items():
             obj.setdefault(key, value() if callable(value) else value)
-        obj.setdefault("user", node.username)
+        if creator:
+            obj.setdefault("user", node.username)
         return obj
     obj = dict(existing)
     obj.update(updates)
@@ -92,6 +115,10 @@ def _immutable(data: dict[str, Any], existing: dict[str, Any] | None, keys: tupl
 
 
 # ---------------------------------------------------------------- Repos (§7.1)
+
+
+EMPTY_REPO_SIZE = "0.00781 MB"
+"""``used_size`` of a repo without logs: a string with a unit and five decimals, as on the wire (§7.1)."""
 
 
 def _slash(path: str) -> str:
@@ -131,13 +158,12 @@ def _repos_read(node: NodeState, data: dict[str, Any], existing: dict[str, Any] 
         "repoha": [],
         "active": True,
         "tid": "",
-        "used_size": "0 MB",
+        "used_size": EMPTY_REPO_SIZE,
         "store_front_port": None,
-        "old_repo_paths": [],
     }
-    obj = _merge(existing, updates, server, node)
-    if existing is not None and "hiddenrepopath" in data and existing.get("repopath") != obj["repopath"]:
-        obj["old_repo_paths"] = [*existing.get("old_repo_paths", []), *existing.get("repopath", [])]
+    obj = _merge(existing, updates, server, node, creator=False)
+    # On the wire old_repo_paths held the repo's current paths (§7.1); kept so after edits (inferred).
+    obj["old_repo_paths"] = [dict(entry) for entry in obj.get("repopath", [])]
     return obj
 
 
@@ -237,7 +263,8 @@ def _np_read(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | N
         elif key == "norm_packages":
             updates.append(("normalization_packages", [p.strip() for p in value.split(",") if p.strip()]))
         elif key == "compiled_normalizer":
-            # Returned as the CSV string that was sent: the reference leaves its read shape open (§13).
+            # Stored as the CSV string that was sent; reads show it only when the emulator is configured to
+            # (``hide_unreturned``): the documented Get/List examples lack it (§7.3).
             updates.append(("compiled_normalizer", value))
     server = {
         "active": True,
@@ -248,6 +275,13 @@ def _np_read(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | N
         "selected_signatures": [],
     }
     return _merge(existing, updates, server, node)
+
+
+def hide_unreturned(resource: str, obj: dict[str, Any], *, returns_compiled_normalizer: bool) -> dict[str, Any]:
+    """The object as a Director read returns it: without ``compiled_normalizer`` unless configured (§7.3)."""
+    if resource != "NormalizationPolicy" or returns_compiled_normalizer or "compiled_normalizer" not in obj:
+        return obj
+    return {k: v for k, v in obj.items() if k != "compiled_normalizer"}
 
 
 def _np_check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None) -> list[str]:
@@ -447,9 +481,19 @@ def _dev_check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] |
     errors += [
         f"device group id '{g}' does not exist on this LogPoint" for g in data.get("devicegroup", []) if g not in groups
     ]
-    # Distributed collectors and log collection policies are not emulated: any id is unknown.
-    errors += [f"distributed collector id '{c}' does not exist" for c in data.get("distributed_collector", [])]
-    errors += [f"log collection policy id '{p}' does not exist" for p in data.get("logpolicy", [])]
+    # Distributed collectors and log collection policies are not emulated: any id is unknown, except the ones
+    # the device already carries (set out of band), which a complete PUT sends back.
+    held = existing or {}
+    errors += [
+        f"distributed collector id '{c}' does not exist"
+        for c in data.get("distributed_collector", [])
+        if c not in held.get("distributed_collector", [])
+    ]
+    errors += [
+        f"log collection policy id '{p}' does not exist"
+        for p in data.get("logpolicy", [])
+        if p not in held.get("log_policies", [])
+    ]
     return errors
 
 
@@ -514,7 +558,7 @@ ALERT_FIELDS = (
     "repos", "timerange_minute", "timerange_hour", "timerange_day", "query", "description",
     "alert_context_template", "manageable_by", "attack_tag", "log_source", "metadata", "flush_on_trigger",
     "throttling_enabled", "throttling_field", "throttling_time_range", "search_interval_minute",
-    "delay_interval_minute", "timestamp_on", "original_data", "apply_jinja_template",
+    "delay_interval_minute", "original_data", "apply_jinja_template",
 )  # fmt: skip
 
 
@@ -536,7 +580,7 @@ def _ar_validate(data: dict[str, Any], create: bool) -> None:
     ]
     if all(r is None for r in ranges):
         raise Invalid("'timerange_minute' is mandatory when timerange_hour and timerange_day are absent")
-    for key in ("query", "description", "alert_context_template", "throttling_field", "timestamp_on"):
+    for key in ("query", "description", "alert_context_template", "throttling_field"):
         opt_str(data, key)
     for key in ("manageable_by", "attack_tag", "log_source"):
         str_list(data, key)
@@ -546,22 +590,26 @@ def _ar_validate(data: dict[str, Any], create: bool) -> None:
             need_str(item, "value", allow_empty=True)
         except Invalid as exc:
             raise sub(f"metadata[{index}]", exc) from None
-    for key in ("flush_on_trigger", "throttling_enabled", "apply_jinja_template"):
-        need_enum(data, key, ("on", "off"), required=False)
+    for key in ONLY_ON_FLAGS:
+        need_enum(data, key, ("on",), required=False)
+    need_enum(data, "apply_jinja_template", ("on", "off"), required=False)
     need_enum(data, "original_data", ("true", "false"), required=False)
     if data.get("throttling_enabled") == "on":
         need_str(data, "throttling_field")
         need_int(data, "throttling_time_range", minimum=1)
     need_int(data, "search_interval_minute", minimum=1, required=False)
-    if need_int(data, "delay_interval_minute", minimum=1, maximum=1440, required=False) is not None and (
-        data.get("timestamp_on") != "log_ts"
-    ):
-        raise Invalid("'delay_interval_minute' needs timestamp_on 'log_ts'")
+    # Its node-level precondition (SystemSettingsGeneral timestamp_on = log_ts) is not emulated (§7.16).
+    need_int(data, "delay_interval_minute", minimum=1, maximum=1440, required=False)
 
 
 def _ar_read(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
     updates = _plain(ALERT_FIELDS)(data)
-    return _merge(existing, updates, {"active": True, "tid": ""}, node)
+    obj = _merge(existing, updates, {"active": True, "tid": ""}, node)
+    # A flag that accepts only "on" can only be turned off by leaving it out (§7.9), whatever PUT semantics are.
+    for key in ONLY_ON_FLAGS:
+        if key not in data:
+            obj.pop(key, None)
+    return obj
 
 
 def _ar_check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None) -> list[str]:
@@ -571,6 +619,12 @@ def _ar_check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | 
     for key in ("owner", "assigned_to"):
         if data.get(key) and data[key] not in users:
             errors.append(f"Invalid user id '{data[key]}' in '{key}'")
+    groups = node.objects("IncidentUserGroups")
+    errors += [
+        f"incident user group id '{g}' in 'manageable_by' does not exist on this LogPoint"
+        for g in data.get("manageable_by", [])
+        if g not in groups
+    ]
     available = set(node.remote_repos())
     errors += [f"repo '{r}' is not available on this LogPoint" for r in data["repos"] if r not in available]
     return errors
@@ -591,24 +645,53 @@ def _no_check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | 
 KINDS: dict[str, Kind] = {
     kind.path: kind
     for kind in (
-        Kind("Repos", "Repo", "name", _repos_validate, _repos_read, _repos_check, _repos_refs),
+        Kind(
+            "Repos",
+            "Repo",
+            "name",
+            _repos_validate,
+            _repos_read,
+            _repos_check,
+            _repos_refs,
+            kept_on_replace=("name", "repo_number", "used_size", "store_front_port"),
+        ),
         Kind("RoutingPolicies", "Routing policy", "policy_name", _rp_validate, _rp_read, _rp_check, _rp_refs),
-        Kind("NormalizationPolicy", "Normalization policy", "name", _np_validate, _np_read, _np_check, _np_refs),
+        Kind(
+            "NormalizationPolicy",
+            "Normalization policy",
+            "name",
+            _np_validate,
+            _np_read,
+            _np_check,
+            _np_refs,
+            kept_on_replace=("name", "ordered_signatures", "selected_signatures"),
+        ),
         Kind("EnrichmentPolicy", "Enrichment policy", "name", _ep_validate, _ep_read, _ep_check, _ep_refs),
         Kind("ProcessingPolicy", "Processing policy", "policy_name", _pp_validate, _pp_read, _pp_check, _pp_refs),
         Kind("DeviceGroups", "Device group", "name", _dg_validate, _dg_read, _dg_check, _dg_refs),
-        Kind("Devices", "Device", "name", _dev_validate, _dev_read, _dev_check, _dev_refs),
-        Kind("AlertRules", "Alert rule", "searchname", _ar_validate, _ar_read, _ar_check),
+        Kind(
+            "Devices",
+            "Device",
+            "name",
+            _dev_validate,
+            _dev_read,
+            _dev_check,
+            _dev_refs,
+            kept_on_replace=("col_apps", "type"),
+        ),
+        Kind("AlertRules", "Alert rule", "searchname", _ar_validate, _ar_read, _ar_check, kept_on_replace=("owner",)),
         Kind("NormalizationPackage", "Normalization package", "name", _no_write, _no_read, _no_check),
         Kind("EnrichmentSource", "Enrichment source", "source_name", _no_write, _no_read, _no_check),
         Kind("Users", "User", "username", _no_write, _no_read, _no_check),
+        Kind("IncidentUserGroups", "Incident user group", "name", _no_write, _no_read, _no_check),
     )
 }
 
 WRITABLE = ("Repos", "RoutingPolicies", "NormalizationPolicy", "EnrichmentPolicy", "ProcessingPolicy",
             "DeviceGroups", "Devices", "AlertRules")  # fmt: skip
 LISTABLE = ("Repos", "RoutingPolicies", "NormalizationPolicy", "EnrichmentPolicy", "ProcessingPolicy",
-            "DeviceGroups", "Devices", "NormalizationPackage", "EnrichmentSource", "Users")  # fmt: skip
+            "DeviceGroups", "Devices", "NormalizationPackage", "EnrichmentSource", "Users",
+            "IncidentUserGroups")  # fmt: skip
 
 
 def needs_list(data: dict[str, Any], key: str) -> list[Any]:

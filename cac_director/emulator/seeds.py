@@ -40,6 +40,10 @@ ENRICHMENT_SOURCES: tuple[tuple[str, str], ...] = (
 UNDERSCORE_ID_SOURCE = "asset_inventory"
 """This source carries ``_id`` instead of ``id``, like one element of the documented list (§4.2, §7.4)."""
 
+INCIDENT_USER_GROUPS: tuple[str, ...] = ("LogPoint Administrator", "SOC Analysts")
+"""Incident user groups of every node (alert rules' ``manageable_by``, §7.18); each wraps the user group of the
+same name (§7.14.4). Which ones a fresh LogPoint has is undocumented: these are the emulator's choice."""
+
 CHARSETS: tuple[str, ...] = ("ascii", "big5", "utf_8", "utf_8_sig")
 
 TIMEZONES: tuple[tuple[str, str], ...] = (
@@ -175,6 +179,19 @@ def seed_node(node_id: str, users: list[UserSpec]) -> tuple[dict[str, dict[str, 
 
     for spec in [UserSpec(username="admin", firstname="Admin", lastname="User", email="admin@example.com"), *users]:
         put("Users", user_object(oid("Users", spec.username), spec))
+
+    for name in INCIDENT_USER_GROUPS:
+        put(
+            "IncidentUserGroups",
+            {
+                "id": oid("IncidentUserGroups", name),
+                "name": name,
+                "tid": "",
+                "user": "admin",
+                "usergroup": oid("UserGroups", name),
+                "users": [],
+            },
+        )
 
     for resource in ("EnrichmentPolicy", "DeviceGroups", "Devices", "AlertRules"):
         objects.setdefault(resource, {})

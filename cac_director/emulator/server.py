@@ -135,6 +135,9 @@ class Emulator:
             "monitor_leading_slash": c.monitor_leading_slash,
             "semantic_errors": c.semantic_errors,
             "block_referenced_deletes": c.block_referenced_deletes,
+            "put_semantics": c.put_semantics,
+            "put_requires_id": c.put_requires_id,
+            "returns_compiled_normalizer": c.returns_compiled_normalizer,
         }
 
     def set_runtime_config(self, **changes: Any) -> dict[str, Any]:
@@ -151,7 +154,14 @@ class Emulator:
                         raise ValueError("order_delay must not be negative")
                 elif key == "semantic_errors" and raw not in ("order", "sync"):
                     raise ValueError("semantic_errors must be 'order' or 'sync'")
-                elif key in ("monitor_leading_slash", "block_referenced_deletes"):
+                elif key == "put_semantics" and raw not in ("merge", "replace"):
+                    raise ValueError("put_semantics must be 'merge' or 'replace'")
+                elif key in (
+                    "monitor_leading_slash",
+                    "block_referenced_deletes",
+                    "put_requires_id",
+                    "returns_compiled_normalizer",
+                ):
                     value = bool(raw)
                 setattr(self.config, key, value)
         return self.runtime_config()

@@ -21,7 +21,7 @@ from typing import Any
 from cac_director.emulator.config import EmulatorConfig, NodeSpec, PoolSpec
 from cac_director.emulator.faults import Faults
 from cac_director.emulator.ids import minted_object_id, order_uuid, plugin_uuid
-from cac_director.emulator.resources import KINDS, SYSLOG_FIELDS, syslog_check
+from cac_director.emulator.resources import KINDS, SYSLOG_FIELDS, hide_unreturned, replaced, syslog_check
 from cac_director.emulator.seeds import CHARSETS, COMPILED_NORMALIZERS, TIMEZONES, seed_node
 from cac_director.errors import EmulatorError
 
@@ -243,7 +243,10 @@ class Store:
             return {"success": True, "errors": [], "message": f"{label} created"}
         target = order.target or ""
         if op == "edit":
-            objects[target] = KINDS[resource].to_read(node, data, objects[target])
+            if self.config.put_semantics == "replace":
+                objects[target] = replaced(KINDS[resource], node, data, objects[target])
+            else:
+                objects[target] = KINDS[resource].to_read(node, data, objects[target])
             return {"success": True, "errors": [], "message": f"{label} edited"}
         if op == "delete":
             del objects[target]
@@ -268,7 +271,11 @@ class Store:
         assert found is not None  # precheck guarantees it
         device, app = found
         if order.op == "syslog_edit":
+            if self.config.put_semantics == "replace":
+                for key in SYSLOG_FIELDS:
+                    app.pop(key, None)
             app.update({k: v for k, v in data.items() if k in SYSLOG_FIELDS})
+            app.setdefault("processpolicy", "None")
             if data.get("proxy_condition") != "uses_proxy":
                 app.pop("proxy_ip", None)
                 app.pop("hostname", None)
@@ -308,9 +315,13 @@ class Store:
         self.settle(node)
         stale = node.stale.get(resource)
         if stale is not None and stale[0] > time.time():
-            return stale[1]
+            return [self.read_view(resource, obj) for obj in stale[1]]
         # Live objects: the caller serialises them before releasing the store lock.
-        return list(node.objects(resource).values())
+        return [self.read_view(resource, obj) for obj in node.objects(resource).values()]
+
+    def read_view(self, resource: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """One stored object as a Director GET returns it."""
+        return hide_unreturned(resource, obj, returns_compiled_normalizer=self.config.returns_compiled_normalizer)
 
     # ------------------------------------------------------------ out-of-band (console) changes
     def oob_update(self, pool_uuid: str, node_id: str, resource: str, obj_id: str, fields: dict[str, Any]) -> None:

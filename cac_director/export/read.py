@@ -147,6 +147,15 @@ def read_node(
                 export.unexpressible.append(
                     Unexpressible(conv.yaml_section, name, f"field '{key}' is not part of the model (value {value})")
                 )
+            for key in conv.write_only_fields:
+                if key not in obj:
+                    export.unexpressible.append(
+                        Unexpressible(
+                            conv.yaml_section,
+                            name,
+                            f"field '{key}' is not returned by the Director, so it is not exported (add it by hand)",
+                        )
+                    )
             for target, obj_id in resolver.misses:
                 export.unexpressible.append(
                     Unexpressible(

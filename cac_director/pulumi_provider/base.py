@@ -209,8 +209,16 @@ class DirectorProvider(ResourceProvider):
             result[path] = ids
         return result
 
-    def _outs(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
+    def _live_model(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
+        """The live object in model shape; write-only fields it lacks keep the value in ``props``."""
         live = mapping.from_wire(self.conventions, live_obj, resolver)
+        for field in self.conventions.write_only_fields:
+            if field not in live_obj and field in props:
+                live[field] = props[field]
+        return live
+
+    def _outs(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
+        live = self._live_model(props, live_obj, resolver)
         outs = {**live, "target": props["target"]}
         if ownership.carries_marker(self.conventions):
             owner = ownership.owner_of(live_obj.get(ownership.MARKER_FIELD))
@@ -329,7 +337,7 @@ class DirectorProvider(ResourceProvider):
             )
         if not (owner or props.get("adopt")):
             raise DirectorError(self._exists_message(client, name))
-        current = mapping.normalize(conv, mapping.from_wire(conv, live, resolver))
+        current = mapping.normalize(conv, self._live_model(props, live, resolver))
         if current != mapping.normalize(conv, self._model(props)) or (me and owner != me):
             # Taking over an object means it now follows the configuration (and carries this stack's marker).
             live = client.update(conv, existing_id, self._write_body(props, resolver), name=name)

@@ -244,6 +244,14 @@ CASES = [
         "alertRules[ar-1].throttling_field",
     ),
     Case(
+        # timestamp_on is the node's SystemSettingsGeneral setting, not an alert-rule field (director-api.md §7.9).
+        "alert-rule-timestamp-on",
+        ((INSTANCE, "timerange_minute: 5", "timerange_minute: 5, timestamp_on: log_ts"),),
+        "unknown-field",
+        INSTANCE,
+        "alertRules[ar-1].timestamp_on",
+    ),
+    Case(
         "criterion-without-value",
         ((BASE_POLICIES, "key: k, value: v,", "key: k,"),),
         "missing-field",
@@ -369,3 +377,16 @@ def test_cli_validate_exits_2_without_traceback(mini: Path, ident: str) -> None:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_delay_interval_warns_about_the_node_setting_and_manageable_by_takes_names(mini: Path) -> None:
+    edit = "timerange_minute: 5, delay_interval_minute: 10, manageable_by: [SOC Analysts]"
+    _apply(mini, Case("delay", ((INSTANCE, "timerange_minute: 5", edit),), "", INSTANCE))
+    resolved, issues = check_instance(mini / INSTANCE)
+    assert resolved is not None, "\n".join(issue.render() for issue in issues)
+    [warning] = [issue for issue in issues if issue.code == "node-setting"]
+    assert warning.severity == "warning"
+    assert warning.path == "alertRules[ar-1].delay_interval_minute"
+    assert "timestamp_on: log_ts" in warning.message
+    rules = [r for node in resolved.nodes.values() for r in node.sections.get("alertRules", [])]
+    assert rules and all(rule["manageable_by"] == ["SOC Analysts"] for rule in rules)

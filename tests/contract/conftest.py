@@ -39,7 +39,13 @@ def emu() -> Iterator[Any]:
 def fresh(emu: Any) -> Iterator[Any]:
     emu.reset()
     emu.clear_faults()
-    emu.set_runtime_config(order_delay=0.0, monitor_leading_slash=False)
+    emu.set_runtime_config(
+        order_delay=0.0,
+        monitor_leading_slash=False,
+        put_semantics="merge",
+        put_requires_id=True,
+        returns_compiled_normalizer=False,
+    )
     emu.reset_request_log()
     yield emu
     emu.clear_faults()

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from cac_director.config import ResolvedInstance, load_instance
-from cac_director.conventions import REGISTRY, by_section
+from cac_director.conventions import REGISTRY, ResourceConventions, by_section
 from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping
 from cac_director.emulator import Emulator, EmulatorConfig
 from tests.conftest import PulumiCLI
@@ -59,8 +59,12 @@ class Deployment:
             per_node: dict[str, dict[str, Any]] = {}
             for conv in REGISTRY:
                 objs = {}
+                stored = self._stored(conv, node.logpoint_id)
                 for obj in client.list(conv):
-                    model = mapping.normalize(conv, mapping.from_wire(conv, obj, resolver))
+                    # Fields the Director's reads do not return (compiled_normalizer, director-api.md §7.3)
+                    # are checked where they were stored.
+                    held = {k: v for k, v in stored.get(obj["id"], {}).items() if k in conv.write_only_fields}
+                    model = mapping.normalize(conv, mapping.from_wire(conv, {**held, **obj}, resolver))
                     name = model.get(conv.name_key)
                     if name not in conv.builtins:
                         objs[name] = model
@@ -68,6 +72,13 @@ class Deployment:
                     per_node[conv.yaml_section] = objs
             result[node.name] = per_node
         return result
+
+    def _stored(self, conv: ResourceConventions, node_id: str) -> dict[str, dict[str, Any]]:
+        """The emulator's stored objects of ``conv`` by id, only for types with write-only fields."""
+        if not conv.write_only_fields:
+            return {}
+        pool = self.resolved().fleet.pool_uuid
+        return {o["id"]: o for o in self.emu.objects(pool, node_id, conv.api_resource)}
 
     def desired_state(self) -> dict[str, dict[str, dict[str, Any]]]:
         result: dict[str, dict[str, dict[str, Any]]] = {}

@@ -62,7 +62,13 @@ def _fresh(request: pytest.FixtureRequest) -> Iterator[None]:
     running.clear_faults()
     running.set_faults(seed=0)
     running.set_runtime_config(
-        order_delay=0.0, monitor_leading_slash=False, semantic_errors="order", block_referenced_deletes=True
+        order_delay=0.0,
+        monitor_leading_slash=False,
+        semantic_errors="order",
+        block_referenced_deletes=True,
+        put_semantics="merge",
+        put_requires_id=True,
+        returns_compiled_normalizer=False,
     )
     running.reset_request_log()
     yield
@@ -93,7 +99,12 @@ def poll(client: httpx.Client, message: str, timeout: float = 5.0) -> dict[str, 
 
 
 def write(client: httpx.Client, method: str, path: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Send a write, assert the documented 200 Success answer, and return the finished order."""
+    """Send a write, assert the documented 200 Success answer, and return the finished order.
+
+    A PUT carries the path's id inside ``data`` unless the test sets one (every Edit table lists it, §7.19).
+    """
+    if method == "PUT" and "id" not in (data or {}):
+        data = {**(data or {}), "id": path.rstrip("/").rsplit("/", 1)[-1]}
     kwargs: dict[str, Any] = {} if method == "DELETE" else {"json": {"data": data or {}}}
     r = client.request(method, path, **kwargs)
     assert r.status_code == 200, r.text

@@ -44,8 +44,11 @@ def test_repo_write_key_hiddenrepopath_reads_back_as_repopath_with_trailing_slas
     assert r["repopath"] == [{"path": "/data/hot/", "retention": 7}, {"path": "/data/warm/", "retention": 30}]
     assert "hiddenrepopath" not in r
     assert r["repo_number"] == 4
-    assert r["user"] == "admin"
-    assert isinstance(r["used_size"], str) and r["repoha"] == []
+    # Wire shapes of a user-created repo (§7.1): no creator key, a size string, old_repo_paths = current paths.
+    assert "user" not in r
+    assert re.fullmatch(r"\d+\.\d{5} MB", r["used_size"]) and r["repoha"] == []
+    assert r["old_repo_paths"] == r["repopath"]
+    assert r["store_front_port"] is None
     assert list(r)[:2] == ["name", "repopath"]  # request key order first, then server fields (§4.2)
     ok(
         write(
@@ -58,7 +61,7 @@ def test_repo_write_key_hiddenrepopath_reads_back_as_repopath_with_trailing_slas
     edited = by_name(client, "Repos", "Repo_tiered")
     assert edited["repopath"] == [{"path": "/data/cold/", "retention": 365}]
     assert edited["id"] == r["id"]
-    assert {"path": "/data/hot/", "retention": 7} in edited["old_repo_paths"]
+    assert edited["old_repo_paths"] == [{"path": "/data/cold/", "retention": 365}]
 
 
 def test_repo_paths_are_configurable_per_node(client: httpx.Client) -> None:
@@ -218,13 +221,25 @@ def test_normalization_policy_csv_write_reads_as_list(client: httpx.Client) -> N
     np_ = by_name(client, "NormalizationPolicy", "np_windows")
     assert np_["normalization_packages"] == [win, lin]
     assert "norm_packages" not in np_
-    assert np_["compiled_normalizer"] == "WindowsXMLCompiledNormalizer,JSONCompiledNormalizer"
+    # The documented Get and List examples carry no compiled_normalizer (§7.3): by default neither read has it.
+    assert "compiled_normalizer" not in np_
+    assert "compiled_normalizer" not in client.get(f"{cfg()}/NormalizationPolicy/{np_['id']}").json()
     ok(
         write(
             client, "PUT", f"{cfg()}/NormalizationPolicy/{np_['id']}", {"norm_packages": "", "compiled_normalizer": ""}
         )
     )
     assert by_name(client, "NormalizationPolicy", "np_windows")["normalization_packages"] == []
+
+
+def test_compiled_normalizer_is_returned_as_sent_when_configured(emu: Emulator, client: httpx.Client) -> None:
+    emu.set_runtime_config(returns_compiled_normalizer=True)
+    data = {"name": "np_json", "compiled_normalizer": "JSONCompiledNormalizer,WindowsXMLCompiledNormalizer"}
+    ok(write(client, "POST", f"{cfg()}/NormalizationPolicy", data))
+    np_ = by_name(client, "NormalizationPolicy", "np_json")
+    assert np_["compiled_normalizer"] == "JSONCompiledNormalizer,WindowsXMLCompiledNormalizer"
+    got = client.get(f"{cfg()}/NormalizationPolicy/{np_['id']}").json()
+    assert got["compiled_normalizer"] == "JSONCompiledNormalizer,WindowsXMLCompiledNormalizer"
 
 
 def test_normalization_policy_refuses_arrays_and_unknown_references(client: httpx.Client) -> None:

@@ -31,6 +31,8 @@ def emu_module() -> Iterator[Any]:
 def emu(emu_module: Any) -> Iterator[Any]:
     emu_module.reset()
     emu_module.reset_request_log()
+    # Exports equal the configuration only where the Director returns every field (docs/emulator.md).
+    emu_module.set_runtime_config(returns_compiled_normalizer=True)
     DirectorClient.forget_all()
     yield emu_module
     DirectorClient.forget_all()

@@ -186,3 +186,15 @@ def test_what_the_model_cannot_express_is_reported(emu: Any) -> None:
     assert "0" * 24 in found[("processingPolicies", "pp-staging-test")]
     assert "SNMPFetcher" in found[("devices", "stg-fw-01")]
     assert json.dumps(result.exports[0].sections).count("compression_level") == 0
+
+
+def test_a_field_the_director_does_not_return_is_named_in_the_summary(emu: Any) -> None:
+    # The documented NormalizationPolicy reads carry no compiled_normalizer (director-api.md §7.3).
+    emu.set_runtime_config(returns_compiled_normalizer=False)
+    populate(emu, STAGING)
+    result = export_fleet(FLEET, ["dn-stg-01"], settings_for(emu, POOL))
+    export = result.exports[0]
+    assert all("compiled_normalizer" not in np for np in export.sections["normalizationPolicies"])
+    missing = {u.name for u in export.unexpressible if "'compiled_normalizer' is not returned" in u.what}
+    assert missing == {np["name"] for np in export.sections["normalizationPolicies"]}
+    assert "np-staging-json" in missing

@@ -56,6 +56,7 @@ def emu() -> Iterator[Any]:
 def fresh(emu: Any) -> Iterator[Any]:
     emu.reset()
     emu.clear_faults()
+    emu.set_runtime_config(put_semantics="merge", returns_compiled_normalizer=False)
     emu.reset_request_log()
     # Each test is one "run" of a provider process: no caches carried over.
     DirectorClient.forget_all()

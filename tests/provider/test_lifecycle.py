@@ -15,7 +15,7 @@ from cac_director.conventions import REGISTRY, ResourceConventions, by_section
 from cac_director.director import DirectorClient
 from cac_director.pulumi_provider import base
 from cac_director.pulumi_provider.providers import PROVIDERS
-from tests.contract.test_round_trips import CASES
+from tests.contract.test_round_trips import CASES, MODES
 from tests.provider.conftest import NODE, POOL, TOKEN
 
 
@@ -34,8 +34,10 @@ def _create(make_provider, section: str, model: dict[str, Any], target: dict[str
     return provider, checked.inputs, provider.create(checked.inputs)
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("conv", REGISTRY, ids=lambda c: c.type_name)
-def test_lifecycle(conv: ResourceConventions, fresh, target, make_provider) -> None:
+def test_lifecycle(conv: ResourceConventions, mode: str, fresh, target, make_provider) -> None:
+    fresh.set_runtime_config(**MODES[mode])
     prereqs, model, updated = CASES[conv.yaml_section]
     for section, prereq in prereqs:
         _create(make_provider, section, prereq, target)
@@ -264,3 +266,29 @@ def test_create_applied_before_the_director_stopped_answering_is_recorded(fresh,
     stored = [o for o in fresh.objects(target["pool"], target["node"], "Repos") if o["name"] == "repo-secu"]
     assert [o["id"] for o in stored] == [created.id]
     assert repo.diff(created.id, created.outs, props).changes is False
+
+
+@pytest.mark.parametrize("returned", [False, True])
+def test_compiled_normalizer_needs_no_read_back(returned: bool, fresh, target, make_provider) -> None:
+    # The documented NormalizationPolicy reads lack compiled_normalizer (director-api.md §7.3).
+    fresh.set_runtime_config(returns_compiled_normalizer=returned)
+    _, model, _ = CASES["normalizationPolicies"]
+    provider, inputs, created = _create(make_provider, "normalizationPolicies", model, target)
+    assert created.outs["compiled_normalizer"] == model["compiled_normalizer"]
+    read = provider.read(created.id, created.outs)
+    assert read.outs["compiled_normalizer"] == model["compiled_normalizer"]
+    assert provider.diff(created.id, read.outs, inputs).changes is False
+    stored = next(o for o in fresh.objects(POOL, NODE, "NormalizationPolicy") if o["id"] == created.id)
+    assert stored["compiled_normalizer"] == ",".join(model["compiled_normalizer"])
+
+
+def test_state_that_recorded_an_alert_rule_timestamp_on_still_plans_empty(fresh, make_provider) -> None:
+    # Stacks written before 0.3.0 carry timestamp_on in an alert rule's inputs and outputs (CHANGELOG 0.3.0).
+    sh_target = {"url": fresh.url, "pool": POOL, "node": NODE, "node_name": "dn-01"}
+    _, model, _ = CASES["alertRules"]
+    provider, inputs, created = _create(make_provider, "alertRules", model, sh_target)
+    old_outs = {**created.outs, "timestamp_on": "log_ts"}
+    assert provider.diff(created.id, old_outs, inputs).changes is False
+    read = provider.read(created.id, old_outs)
+    assert "timestamp_on" not in read.outs
+    assert provider.diff(created.id, read.outs, inputs).changes is False

@@ -133,6 +133,9 @@ class AlertRule(StrictModel):
     searchname: Name | None = None
     owner: RefName | None = Field(default=None, description="User name of the owner (e.g. admin).")
     assigned_to: RefName | None = None
+    manageable_by: list[RefName] | None = Field(
+        default=None, description="Names of the incident user groups that may manage this rule's incidents."
+    )
     risk: Literal["low", "medium", "high", "critical"] | None = None
     aggregate: Literal["min", "max", "avg"] | None = None
     condition_option: (
@@ -154,9 +157,10 @@ class AlertRule(StrictModel):
     throttling_field: NonEmpty | None = None
     throttling_time_range: PositiveInt | None = None
     search_interval_minute: PositiveInt | None = None
-    delay_interval_minute: Annotated[int, Field(ge=1, le=1440)] | None = None
+    delay_interval_minute: Annotated[int, Field(ge=1, le=1440)] | None = Field(
+        default=None, description="Needs timestamp_on: log_ts in the node's SystemSettingsGeneral."
+    )
     original_data: bool | None = None
-    timestamp_on: NonEmpty | None = Field(default=None, description="log_ts is needed for delay_interval_minute.")
     attack_tag: list[NonEmpty] | None = Field(default=None, description="MITRE ATT&CK ids.")
     apply_jinja_template: bool | None = None
     active: bool = True
