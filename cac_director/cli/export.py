@@ -183,8 +183,8 @@ def _summary(err: Console, result: ExportResult, out: str) -> None:
     for export in result.exports:
         for item in export.unexpressible:
             err.print(
-                f"[yellow]not expressible[/yellow] {escape(export.node.name)} {escape(item.section)}"
-                f"[{escape(item.name)}]: {escape(item.what)}"
+                f"[yellow]not expressible[/yellow] {escape(export.node.name)} "
+                f"{escape(f'{item.section}[{item.name}]')}: {escape(item.what)}"
             )
     for issue in result.issues:
         colour = "red" if issue.severity == "error" else "yellow"
