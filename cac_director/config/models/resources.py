@@ -1,4 +1,4 @@
-"""Pydantic models of every resource section, in the model shape (director-api.md §7, write side).
+"""Pydantic models of every resource section, in the model shape (docs/director-api.md §7, write side).
 
 Only types, enums and bounds live here. Which top-level fields are required comes from
 ``conventions`` (``required_fields``) because layers of a template hierarchy are partial; conditional
@@ -14,7 +14,7 @@ from pydantic import Field, StringConstraints
 
 from cac_director.config.models._common import Name, NonEmpty, PositiveInt, RefName, StrictModel
 
-# director-api.md §7.1: the UI limits repo names to fewer than 29 characters.
+# docs/director-api.md §7.1: the UI limits repo names to fewer than 29 characters.
 RepoName = Annotated[str, StringConstraints(min_length=1, max_length=28, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")]
 AbsolutePath = Annotated[str, StringConstraints(pattern=r"^/(?:[^\s]*)$")]
 CiaLevel = Literal["Minimal", "Minor", "Major", "Critical"]
