@@ -1,6 +1,6 @@
 """``cac-director validate``, ``render`` and ``schema``: the YAML model from the command line.
 
-Exit codes of ``validate`` (configuration-model.md §5): 0 valid, 1 valid with warnings, 2 invalid,
+Exit codes of ``validate`` (docs/configuration.md, "Validation"): 0 valid, 1 valid with warnings, 2 invalid,
 3 could not run. ``render`` uses 0 / 2 / 3 the same way.
 """
 

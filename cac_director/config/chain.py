@@ -1,4 +1,4 @@
-"""Template directories and ``extends`` chains (configuration-model.md §2.2, §4 first paragraph).
+"""Template directories and ``extends`` chains (docs/configuration.md, "Templates and `extends`").
 
 A template is a directory below the templates root; its id is its relative path. Every YAML file
 in it is part of it. ``extends`` may be absolute (``logpoint/golden-base``) or relative to the
@@ -186,7 +186,7 @@ class TemplateStore:
                 vars=vars_,
                 sections=sections,
             )
-        # All files of one template must agree on its identity (configuration-model.md §2.2).
+        # All files of one template must agree on its identity (docs/configuration.md, "Templates and `extends`").
         for label, mine, theirs in (
             ("name", name, layer.name),
             ("extends", extends, layer.extends),

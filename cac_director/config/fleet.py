@@ -16,7 +16,7 @@ from cac_director.conventions import NodeRole
 
 NodeKind = Literal["dataNode", "searchHead", "aio"]
 GROUPS: dict[str, NodeKind] = {"dataNodes": "dataNode", "searchHeads": "searchHead", "aios": "aio"}
-# Which node kinds receive a section of each conventions.node_role (configuration-model.md §2.3).
+# Which node kinds receive a section of each conventions.node_role (docs/configuration.md, "Targets and nodes").
 RECEIVES: dict[NodeRole, frozenset[NodeKind]] = {
     "data": frozenset({"dataNode", "aio"}),
     "search": frozenset({"searchHead", "aio"}),

@@ -1,4 +1,4 @@
-"""Layer folding (configuration-model.md §4 rules 1-5 and 7): deep merge, keyed list merge, directives.
+"""Layer folding (docs/configuration.md, "Merge rules" 1-5 and 7): deep merge, keyed list merge, directives.
 
 Nothing is mutated: every merge builds new ``PosDict``/``PosList`` values and shares untouched
 subtrees, so a resolved template can be cached and reused as the parent of many instances.
@@ -22,7 +22,7 @@ ACTION_KEY = "_action"
 PLACEMENT_KEYS = ("_position", "_first", "_last", "_before", "_after")
 DIRECTIVE_KEYS = frozenset({ACTION_KEY, *PLACEMENT_KEYS})
 KNOWN_INTERNAL_KEYS = frozenset({ID_KEY, *DIRECTIVE_KEYS})
-# Precedence of placement directives (configuration-model.md §4.4); deletes always come first.
+# Precedence of placement directives (docs/configuration.md, "Merge rules" 4); deletes always come first.
 _PHASES: tuple[tuple[str, ...], ...] = (("_position",), ("_first", "_last"), ("_before", "_after"))
 
 KeyFn = Callable[[PosDict], Any]
@@ -168,7 +168,7 @@ def merge_keyed_list(
 ) -> PosList:
     """Merge a list of mappings by key (``_id`` for elements, the name key for resources).
 
-    Order of work follows the precedence of configuration-model.md §4.4: deletes, then merges and
+    Order of work follows the precedence of docs/configuration.md, "Merge rules" 4: deletes, then merges and
     appends, then ``_position``, then ``_first``/``_last``, then ``_before``/``_after`` (each phase
     in the child's order).
     """

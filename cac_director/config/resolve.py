@@ -36,7 +36,7 @@ _KEY_FNS = {section: _name_key_fn(by_section(section).name_key) for section in S
 
 
 def fold(parent: Folded, layer: Layer, collector: IssueCollector) -> Folded:
-    """``layer`` applied over ``parent`` (configuration-model.md §4)."""
+    """``layer`` applied over ``parent`` (docs/configuration.md, "Merge rules")."""
     ctx = MergeContext(collector=collector, deleted=dict(parent.deleted))
     sections: dict[str, PosList] = {}
     for section in SECTIONS:

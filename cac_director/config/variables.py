@@ -1,6 +1,6 @@
 """``${...}`` interpolation and the final pass that turns merged layers into plain model data.
 
-Rules (configuration-model.md §4.6-7): ``${vars.NAME}``, ``${instance.name}``, ``${fleet.name}``;
+Rules (docs/configuration.md, "Merge rules" 6-7): ``${vars.NAME}``, ``${instance.name}``, ``${fleet.name}``;
 ``$${`` is a literal ``${``; an undefined name is an error at the string's location. A string that
 is exactly one placeholder takes the variable's own type, so ``retention: ${vars.hotDays}`` stays
 an integer. Variables may use other variables; a loop is an error. Keys starting with ``_`` and

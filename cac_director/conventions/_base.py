@@ -1,6 +1,6 @@
 """The shape of one resource type's conventions: every fact about a Director resource type, declared once.
 
-Source of every value: ../shared/reference/director-api.md (section numbers are cited in each entry).
+Source of every value: docs/director-api.md (section numbers are cited in each entry).
 The YAML side (section name, name key, references by name) and the wire side (endpoint, renames,
 computed fields, how a reference travels) live together so that the model, the client, the
 providers and the export command cannot disagree about a type.
@@ -15,7 +15,7 @@ NodeRole = Literal["data", "search"]
 """Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs."""
 
 WireRef = Literal["name", "id", "id_csv", "name_csv", "remote_repo"]
-"""How the Director expects a reference on the wire (director-api.md §8):
+"""How the Director expects a reference on the wire (docs/director-api.md §8):
 name: the target's name; id: the target's per-node id; id_csv / name_csv: a comma-separated string;
 remote_repo: the ``ip:port/repo`` string returned by Repos/RemoteRepos/fetch."""
 
@@ -39,7 +39,7 @@ class Reference:
     wire: WireRef = "name"
     many: bool = False
     none_sentinel: bool = False
-    """An absent reference is sent as the literal string ``"None"`` (director-api.md §10 item 4)."""
+    """An absent reference is sent as the literal string ``"None"`` (docs/director-api.md §10 item 4)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Lookup:
     """objects: a bare array of objects (name_key -> id_key); paths: ``[{"paths": [...]}]`` (RepoPaths);
     fetch: a fetch order whose ``response.rows`` holds ``ip:port/repo`` strings (RemoteRepos)."""
     fallback_id_key: str = "_id"
-    """Some items carry ``_id`` instead of ``id`` (director-api.md §4.2, EnrichmentSource)."""
+    """Some items carry ``_id`` instead of ``id`` (docs/director-api.md §4.2, EnrichmentSource)."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class ResourceConventions:
     """Wire write keys sent on create only, never on PUT (not in the Director's Edit table)."""
     kept_on_edit: tuple[str, ...] = ()
     """Write keys the tool does not own but every PUT must carry, copied from the live object: whether an
-    edit replaces or merges is undocumented, so a PUT sends the complete object (director-api.md §4.1, §7.6)."""
+    edit replaces or merges is undocumented, so a PUT sends the complete object (docs/director-api.md §4.1, §7.6)."""
     write_only_fields: tuple[str, ...] = ()
     """Owned fields a read may not return (NormalizationPolicy ``compiled_normalizer``, §7.3): when the live
     object lacks one, the outputs keep the configured value instead of reporting it as removed."""

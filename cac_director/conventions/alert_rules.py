@@ -1,4 +1,4 @@
-"""AlertRules (director-api.md §7.9): search-head configuration, read through fetch orders.
+"""AlertRules (docs/director-api.md §7.9): search-head configuration, read through fetch orders.
 
 Users and incident user groups are referenced by id, repos as ``ip:port/repo`` strings from
 Repos/RemoteRepos/fetch; YAML names all of them by name.

@@ -1,4 +1,4 @@
-"""DeviceGroups (director-api.md §7.6).
+"""DeviceGroups (docs/director-api.md §7.6).
 
 Membership is declared on the devices (``devices[].devicegroup``), never on the group: declaring it on
 both sides would make a cycle, and the Director's own ``devices`` list on the group is treated as

@@ -1,4 +1,4 @@
-"""Devices (director-api.md §7.7): groups by id; CIA levels flat on write, nested in ``risk_values`` on read."""
+"""Devices (docs/director-api.md §7.7): groups by id; CIA levels flat on write, nested in ``risk_values`` on read."""
 
 from cac_director.conventions._base import Reference, ResourceConventions
 

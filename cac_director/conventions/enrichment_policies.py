@@ -1,4 +1,4 @@
-"""EnrichmentPolicy (director-api.md §7.4). Sources are referenced by their ``source_name``."""
+"""EnrichmentPolicy (docs/director-api.md §7.4). Sources are referenced by their ``source_name``."""
 
 from cac_director.conventions._base import Reference, ResourceConventions
 

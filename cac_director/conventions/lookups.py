@@ -1,4 +1,4 @@
-"""Read-only collections used to resolve names of objects the tool never manages (director-api.md §7.3, §7.4,
+"""Read-only collections used to resolve names of objects the tool never manages (docs/director-api.md §7.3, §7.4,
 §7.10, §7.1, §7.12)."""
 
 from cac_director.conventions._base import Lookup

@@ -1,4 +1,4 @@
-"""NormalizationPolicy (director-api.md §7.3). Packages travel as a CSV of ids, normalizers as a CSV of names."""
+"""NormalizationPolicy (docs/director-api.md §7.3). Packages travel as a CSV of ids, normalizers as a CSV of names."""
 
 from cac_director.conventions._base import Reference, ResourceConventions
 

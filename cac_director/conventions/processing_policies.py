@@ -1,4 +1,4 @@
-"""ProcessingPolicy (director-api.md §7.5): norm policy by name, enrich/routing policies by id, "None" if unset."""
+"""ProcessingPolicy (docs/director-api.md §7.5): norm policy by name, enrich/routing policies by id, "None" if unset."""
 
 from cac_director.conventions._base import Reference, ResourceConventions
 

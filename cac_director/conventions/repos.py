@@ -1,4 +1,4 @@
-"""Repos (director-api.md §7.1, built-ins §9)."""
+"""Repos (docs/director-api.md §7.1, built-ins §9)."""
 
 from cac_director.conventions._base import ResourceConventions
 

@@ -1,4 +1,4 @@
-"""RoutingPolicies (director-api.md §7.2, built-ins §9). Repos are referenced by name on the wire."""
+"""RoutingPolicies (docs/director-api.md §7.2, built-ins §9). Repos are referenced by name on the wire."""
 
 from cac_director.conventions._base import Reference, ResourceConventions
 

@@ -1,4 +1,4 @@
-"""SyslogCollector (director-api.md §7.8): no list; instances are found in the device's ``col_apps``.
+"""SyslogCollector (docs/director-api.md §7.8): no list; instances are found in the device's ``col_apps``.
 
 One collector per device, so the device name is the name key in YAML; on the wire the device is sent
 as ``device_id`` at create time only.

@@ -13,7 +13,7 @@ from cac_director.errors import DirectorError
 def monitor_path(message: object) -> str:
     """The monitor path of a write response's ``message``, without a leading slash.
 
-    The wire sends ``monitorapi/...``; the docs show ``/monitorapi/...`` (director-api.md §5.2): both are
+    The wire sends ``monitorapi/...``; the docs show ``/monitorapi/...`` (docs/director-api.md §5.2): both are
     accepted, and an absolute URL on the same host too.
     """
     if not isinstance(message, str) or "monitorapi/" not in message:

@@ -1,4 +1,4 @@
-"""The ASGI application: Director API routes (director-api.md §2), auth, envelopes, faults, request log.
+"""The ASGI application: Director API routes (docs/director-api.md §2), auth, envelopes, faults, request log.
 
 Director paths: ``/configapi[/v1]/{pool}/{node}/{Resource}[/...]``, ``/monitorapi/{pool}/{node}/orders/{id}[/...]``,
 ``/monitorapi/v1/director/poolinfo``, ``POST /refreshToken``. Test-only admin paths live under ``/_emulator``
@@ -205,7 +205,7 @@ class DirectorApp:
     def _refresh_token(self, method: str, body: bytes) -> tuple[int, Any]:
         _only(method, "POST")
         payload = _json(body)
-        # Not enveloped in "data" (director-api.md §3).
+        # Not enveloped in "data" (docs/director-api.md §3).
         secret = payload.get("secretKey") if isinstance(payload, dict) else None
         if not isinstance(secret, str) or not secret:
             raise failed(400, "'secretKey' is mandatory")
@@ -329,7 +329,7 @@ class DirectorApp:
             data = self._edit_body(body, rest[0])
             _validated(syslog_validate, data, False)
             return self._submit(node, "syslog_edit", "SyslogCollector", rest[0], data)
-        # No List/Get exists for collectors (director-api.md §7.8): instances are read from Devices col_apps.
+        # No List/Get exists for collectors (docs/director-api.md §7.8): instances are read from Devices col_apps.
         raise failed(405 if not rest or len(rest) == 1 else 404, "SyslogCollector has no such endpoint")
 
     def _alert_rules(self, method: str, node: NodeState, rest: list[str], body: bytes) -> tuple[int, Any] | None:

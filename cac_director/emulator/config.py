@@ -76,14 +76,14 @@ class EmulatorConfig:
     """Where semantic errors (unknown reference, duplicate name, referenced/built-in delete) surface:
     ``order``: the order finishes with success=false; ``sync``: a synchronous 400."""
     put_semantics: Literal["merge", "replace"] = "merge"
-    """What an edit does with write fields it does not send (undocumented, director-api.md §7.6):
+    """What an edit does with write fields it does not send (undocumented, docs/director-api.md §7.6):
     ``merge`` keeps them; ``replace`` resets them as if the object were created from the PUT body."""
     put_requires_id: bool = True
     """Refuse (400) a PUT whose ``data`` has no ``id``: every Edit table lists it as mandatory, while no Edit
-    example sends it (director-api.md §4.1, §7.19). False accepts the examples' shape."""
+    example sends it (docs/director-api.md §4.1, §7.19). False accepts the examples' shape."""
     returns_compiled_normalizer: bool = False
     """Whether NormalizationPolicy reads include ``compiled_normalizer``; the documented Get/List
-    examples do not (director-api.md §7.3), so by default they do not."""
+    examples do not (docs/director-api.md §7.3), so by default they do not."""
     block_referenced_deletes: bool = True
     """Refuse (as an order failure) deleting an object another object still references."""
     token_ttl: float | None = None

@@ -16,7 +16,7 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
 def dumps(value: Any) -> bytes:
-    # Compact separators and insertion order, as the Director serialises (director-api.md §4.2).
+    # Compact separators and insertion order, as the Director serialises (docs/director-api.md §4.2).
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -15,7 +15,7 @@ def _node_part(node_id: str, salt: str) -> str:
 
 
 def seed_object_id(node_id: str, resource: str, name: str) -> str:
-    """Stable id of a built-in: same node + name -> same id; another node -> another id (director-api.md §1)."""
+    """Stable id of a built-in: same node + name -> same id; another node -> another id (docs/director-api.md §1)."""
     return f"{SEED_EPOCH:08x}{_node_part(node_id, resource + '/' + name)[:16]}"
 
 

@@ -1,6 +1,6 @@
 """Per-resource rules: payload shape (sync 400), semantic checks (order failure), write -> read transforms.
 
-Each ``Kind`` knows one Director resource of director-api.md §7: its name key, how a write body becomes the
+Each ``Kind`` knows one Director resource of docs/director-api.md §7: its name key, how a write body becomes the
 stored READ object (``hiddenrepopath`` -> ``repopath``, CSV -> list, flat CIA -> ``risk_values``, ...), what must
 exist for a write to succeed, and who still references an object that is about to be deleted.
 """

@@ -1,4 +1,4 @@
-"""Built-in objects every emulated LogPoint starts with (docs/architecture.md "Decisions", director-api.md §9).
+"""Built-in objects every emulated LogPoint starts with (docs/architecture.md "Decisions", docs/director-api.md §9).
 
 Objects are returned in READ shape, keyed by resource path segment; ``builtin`` lists names that cannot be
 edited or deleted.

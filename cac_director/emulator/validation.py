@@ -91,7 +91,7 @@ def need_bool(data: dict[str, Any], key: str, *, required: bool = False) -> bool
 
 
 def csv_string(data: dict[str, Any], key: str) -> list[str] | None:
-    """A comma-separated string field; a JSON array here is refused (director-api.md §10 item 5)."""
+    """A comma-separated string field; a JSON array here is refused (docs/director-api.md §10 item 5)."""
     if key not in data:
         return None
     value = data[key]

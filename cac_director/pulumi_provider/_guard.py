@@ -2,7 +2,7 @@
 
 ``pulumi.dynamic.dynamic.serialize_provider`` (SDK 3.272) wraps ``pickle._Pickler._batch_setitems``
 with a sorting wrapper on every call and never restores it, so each resource construction adds
-one more nested wrapper until ``RecursionError`` (pulumi-dynamic-providers.md §0.1, §2.4). Restoring the
+one more nested wrapper until ``RecursionError`` (docs/pulumi-sdk-notes.md §4). Restoring the
 original after each call keeps serialization flat. ``install()`` is idempotent; tests pin the SDK
 version this was checked against and build 2,000 resources to prove it.
 """

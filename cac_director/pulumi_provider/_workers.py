@@ -2,7 +2,7 @@
 
 The SDK's provider process (``python -m pulumi.dynamic``, SDK 3.272) serves gRPC from
 ``ThreadPoolExecutor(max_workers=4)``, so whatever ``--parallel`` allows, a process runs at most 4 creates,
-updates or deletes at once, each of which mostly waits on a Director order (pulumi-dynamic-providers.md §6).
+updates or deletes at once, each of which mostly waits on a Director order (docs/pulumi-sdk-notes.md §6).
 One explicit provider per node lifts the cap for a stack of many nodes, but a single-node stack (an
 all-in-one customer) stays at 4, and splitting a node over several processes would multiply its listings.
 

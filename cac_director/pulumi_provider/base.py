@@ -424,7 +424,7 @@ class DirectorProvider(ResourceProvider):
     @_clean_errors("reading")
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         if not props.get("target"):
-            # `pulumi import` sends no state (pulumi-dynamic-providers.md §3.2): adoption is the supported way.
+            # `pulumi import` sends no state (docs/pulumi-sdk-notes.md §5): adoption is the supported way.
             raise DirectorError(
                 "importing is not supported for cac-director resources; "
                 "use `pulumi config set cac-director:adoptExisting true` and `pulumi up` instead"

@@ -244,7 +244,7 @@ CASES = [
         "alertRules[ar-1].throttling_field",
     ),
     Case(
-        # timestamp_on is the node's SystemSettingsGeneral setting, not an alert-rule field (director-api.md §7.9).
+        # timestamp_on is the node's SystemSettingsGeneral setting, not an alert-rule field (docs/director-api.md §7.9).
         "alert-rule-timestamp-on",
         ((INSTANCE, "timerange_minute: 5", "timerange_minute: 5, timestamp_on: log_ts"),),
         "unknown-field",

@@ -1,4 +1,4 @@
-"""Each merge rule and ordering directive of configuration-model.md §4, on in-memory layers."""
+"""Each merge rule and ordering directive of docs/configuration.md, "Merge rules", on in-memory layers."""
 
 from __future__ import annotations
 

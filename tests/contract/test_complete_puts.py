@@ -1,4 +1,4 @@
-"""Every PUT carries the complete object (director-api.md §4.1, §7.6): fields the tool does not own survive an edit
+"""Every PUT carries the complete object (docs/director-api.md §4.1, §7.6): fields the tool does not own survive an edit
 whether the Director merges or replaces, and the emulator refuses a PUT without ``id`` in ``data``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A scripted Director behind ``httpx.MockTransport``: wire bodies from director-api.md, requests recorded."""
+"""A scripted Director behind ``httpx.MockTransport``: wire bodies from docs/director-api.md, requests recorded."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Model <-> wire mapping and the canonical form, per resource type, with wire bodies from director-api.md."""
+"""Model <-> wire mapping and the canonical form, per resource type, with wire bodies from docs/director-api.md."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ class Deployment:
                 objs = {}
                 stored = self._stored(conv, node.logpoint_id)
                 for obj in client.list(conv):
-                    # Fields the Director's reads do not return (compiled_normalizer, director-api.md §7.3)
+                    # Fields the Director's reads do not return (compiled_normalizer, docs/director-api.md §7.3)
                     # are checked where they were stored.
                     held = {k: v for k, v in stored.get(obj["id"], {}).items() if k in conv.write_only_fields}
                     model = mapping.normalize(conv, mapping.from_wire(conv, {**held, **obj}, resolver))

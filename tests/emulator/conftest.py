@@ -1,6 +1,6 @@
 """Contract-test fixtures: one emulator on an ephemeral loopback port, reset before every test.
 
-Wire facts in these tests are written literally from director-api.md (never read from conventions).
+Wire facts in these tests are written literally from docs/director-api.md (never read from conventions).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def cfg(node: str = DN1, pool: str = POOL) -> str:
 
 
 def poll(client: httpx.Client, message: str, timeout: float = 5.0) -> dict[str, Any]:
-    """Poll a monitor path until response.success is a boolean (director-api.md §5.3)."""
+    """Poll a monitor path until response.success is a boolean (docs/director-api.md §5.3)."""
     url = message if message.startswith("/") else "/" + message
     deadline = time.monotonic() + timeout
     while True:

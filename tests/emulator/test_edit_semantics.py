@@ -1,4 +1,4 @@
-"""Unknowns the emulator offers both ways (director-api.md §7.6, §7.9): PUT merge vs replace, "on"-only flags."""
+"""Unknowns the emulator offers both ways (docs/director-api.md §7.6, §7.9): PUT merge vs replace, "on"-only flags."""
 
 from __future__ import annotations
 

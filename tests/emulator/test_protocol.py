@@ -1,4 +1,6 @@
-"""Protocol contract: paths, auth, envelopes, the order model, ids, poolinfo, token refresh (director-api.md §1-§6)."""
+"""Protocol contract: paths, auth, envelopes, the order model, ids, poolinfo, token refresh
+
+Contract: docs/director-api.md §1-§6."""
 
 from __future__ import annotations
 

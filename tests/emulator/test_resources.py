@@ -1,4 +1,4 @@
-"""Resource contracts (director-api.md §7, §9, §10): endpoints, write/read field renames, seeds, validation."""
+"""Resource contracts (docs/director-api.md §7, §9, §10): endpoints, write/read field renames, seeds, validation."""
 
 from __future__ import annotations
 

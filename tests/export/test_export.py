@@ -189,7 +189,7 @@ def test_what_the_model_cannot_express_is_reported(emu: Any) -> None:
 
 
 def test_a_field_the_director_does_not_return_is_named_in_the_summary(emu: Any) -> None:
-    # The documented NormalizationPolicy reads carry no compiled_normalizer (director-api.md §7.3).
+    # The documented NormalizationPolicy reads carry no compiled_normalizer (docs/director-api.md §7.3).
     emu.set_runtime_config(returns_compiled_normalizer=False)
     populate(emu, STAGING)
     result = export_fleet(FLEET, ["dn-stg-01"], settings_for(emu, POOL))

@@ -270,7 +270,7 @@ def test_create_applied_before_the_director_stopped_answering_is_recorded(fresh,
 
 @pytest.mark.parametrize("returned", [False, True])
 def test_compiled_normalizer_needs_no_read_back(returned: bool, fresh, target, make_provider) -> None:
-    # The documented NormalizationPolicy reads lack compiled_normalizer (director-api.md §7.3).
+    # The documented NormalizationPolicy reads lack compiled_normalizer (docs/director-api.md §7.3).
     fresh.set_runtime_config(returns_compiled_normalizer=returned)
     _, model, _ = CASES["normalizationPolicies"]
     provider, inputs, created = _create(make_provider, "normalizationPolicies", model, target)

@@ -1,4 +1,4 @@
-"""Pydantic models of every resource section, in the model shape (director-api.md §7, write side).
+"""Pydantic models of every resource section, in the model shape (docs/director-api.md §7, write side).
 
 Only types, enums and bounds live here. Which top-level fields are required comes from
 ``conventions`` (``required_fields``) because layers of a template hierarchy are partial; conditional

@@ -1,4 +1,4 @@
-"""Levels 3 (API compliance) and 4 (cross-references) of configuration-model.md §5; each returns issues."""
+"""Levels 3 (API compliance) and 4 (cross-references) of docs/configuration.md, "Validation"; each returns issues."""
 
 from __future__ import annotations
 

@@ -126,7 +126,7 @@ def _enrichment_rules(resource: dict[str, Any], source: PosDict, path: PathT, co
 
 
 def _syslog_proxy(resource: dict[str, Any], source: PosDict, path: PathT, collector: IssueCollector) -> None:
-    # Operator rules for proxy modes (director-api.md §7.8).
+    # Operator rules for proxy modes (docs/director-api.md §7.8).
     mode = resource.get("proxy_condition")
     if mode == "use_as_proxy":
         for field in ("charset", "parser"):
