@@ -58,7 +58,10 @@ def rollback(cwd: Cwd = None, stack: Stack = None) -> None:
 def _rollback(target: PulumiStack) -> None:
     recorded = target.recorded()
     if recorded is None:
-        fail("this stack has no successful apply recorded (the output 'applied' is missing): nothing to roll back to")
+        fail(
+            "this stack has no successful apply recorded (the output 'applied' is missing, or the last apply ran "
+            "with --continue-on-error and did not finish): nothing to roll back to"
+        )
     commit = recorded.get("commit") or "an unknown commit"
     with tempfile.TemporaryDirectory(prefix="cac-director-rollback-") as tmp:
         path = Path(tmp) / "applied.json"

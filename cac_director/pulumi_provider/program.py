@@ -266,5 +266,8 @@ def run() -> None:
     director = options.director_url or resolved.fleet.director_url
     pulumi.export("instance", resolved.name)
     pulumi.export("director", director)
-    pulumi.export("nodes", summary)
+    # Like `applied`, the counts resolve only once every object has an id: a failed apply must not report
+    # the declared counts as if they had been applied (the engine keeps the previous value instead).
+    ids = [r.id for r in registered if isinstance(r, pulumi.CustomResource)]
+    pulumi.export("nodes", pulumi.Output.all(*ids).apply(lambda _: summary))
     record_applied(resolved, director, registered)
