@@ -110,3 +110,23 @@ def exit_with_engine() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="cac-director-engine-watch", daemon=True).start()
+
+
+def stop_quietly_on_interrupt() -> None:
+    """Make SIGINT end the program process with one line instead of the SDK's chained tracebacks.
+
+    The engine interrupts the program when it ends an update early (a provider process died, an operation
+    failed while registrations were still in flight); the SDK is then usually formatting the traceback of the
+    resource monitor's shutdown, and the interrupt adds ~80 lines naming only Python internals. The program
+    only reads from the Director, so ending it at once loses nothing. Providers keep the default: a write
+    in flight must finish its bookkeeping.
+    """
+
+    def stop(_signum: int, _frame: object) -> None:
+        sys.stderr.write("cac-director: the engine stopped the program; the errors above say why\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, stop)
+

@@ -23,7 +23,7 @@ from cac_director.director.ownership import carries_marker
 from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import ConfigError
 from cac_director.pulumi_provider import preflight
-from cac_director.pulumi_provider._engine_watch import exit_with_engine
+from cac_director.pulumi_provider._engine_watch import exit_with_engine, stop_quietly_on_interrupt
 from cac_director.pulumi_provider._paths import map_path, names_at
 from cac_director.pulumi_provider.applied import record as record_applied
 from cac_director.pulumi_provider.applied import rollback_target
@@ -239,6 +239,7 @@ def _checked_settings(config: pulumi.Config) -> StackSettings:
 def run() -> None:
     """Entry point of ``__main__.py``: check stack config, resolve and validate, register, export."""
     exit_with_engine()
+    stop_quietly_on_interrupt()
     config = pulumi.Config(CONFIG_NAMESPACE)
     settings = _checked_settings(config)
     instance = str(config.get("instance"))
