@@ -129,4 +129,3 @@ def stop_quietly_on_interrupt() -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, stop)
-
