@@ -16,6 +16,7 @@ from typing import Any
 
 from cac_director.conventions import by_type_name
 from cac_director.director import mapping
+from cac_director.pulumi_provider.adoption import ADOPTS
 from cac_director.pulumi_provider.base import META_KEYS, PROVIDER_KEY
 
 TYPE_PREFIX = "pulumi-python:dynamic/cacdirector:"
@@ -29,6 +30,7 @@ ACTIONS = {
     "create-replacement": "replace",
     "import": "import",
 }
+"""Engine step -> reported action; a create that records an existing object is reported as ``adopt``."""
 
 # What identifies an item of a list of objects, and how a reviewer recognises it.
 _IDENTITY: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], str]]] = {
@@ -160,6 +162,12 @@ def report(preview: dict[str, Any]) -> list[ObjectChange]:
     reviewer rereads must not."""
     result: list[ObjectChange] = []
     seen: set[str] = set()
+    # With adoptExisting the program says which creates record an existing object (pulumi_provider/adoption.py).
+    adopted = {
+        str(diag.get("urn"))
+        for diag in preview.get("diagnostics") or []
+        if isinstance(diag, dict) and str(diag.get("message") or "").strip().startswith(ADOPTS)
+    }
     for step in preview.get("steps") or []:
         action = ACTIONS.get(str(step.get("op")))
         urn = str(step.get("urn") or "")
@@ -173,6 +181,8 @@ def report(preview: dict[str, Any]) -> list[ObjectChange]:
         new = new_state.get("inputs") if action != "delete" else None
         node, _, name = urn.rsplit("::", maxsplit=1)[-1].partition("/")
         changes = object_changes(type_name, old, new)
+        if action == "create" and urn in adopted:
+            action = "adopt"
         if action == "update" and not changes:
             continue  # only meta inputs changed (ids of replaced upstream objects, the node's provider)
         result.append(ObjectChange(node=node, type=type_name, name=name, action=action, changes=changes))

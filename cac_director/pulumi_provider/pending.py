@@ -28,10 +28,8 @@ def _stack_name() -> str:
     return f"{org}/{pulumi.get_project()}/{pulumi.get_stack()}" if org else pulumi.get_stack()
 
 
-def pending_creates() -> dict[str, dict[str, Any]]:
-    """``<type token>::<logical name>`` -> recorded inputs of every pending create; empty in previews."""
-    if pulumi.runtime.is_dry_run():
-        return {}
+def _deployment() -> dict[str, Any]:
+    """The stack's state as ``pulumi stack export`` reads it, or {} when it cannot be read."""
     exe = shutil.which("pulumi")
     if exe is None:
         return {}
@@ -47,6 +45,23 @@ def pending_creates() -> dict[str, dict[str, Any]]:
         deployment = json.loads(proc.stdout).get("deployment") or {} if proc.returncode == 0 else {}
     except (OSError, subprocess.TimeoutExpired, ValueError, AttributeError):
         deployment = {}
+    return deployment if isinstance(deployment, dict) else {}
+
+
+def recorded_resources() -> set[str]:
+    """``<type token>::<logical name>`` of every resource the state records (previews included)."""
+    return {
+        "::".join(str(r["urn"]).split("::")[-2:])
+        for r in _deployment().get("resources") or []
+        if isinstance(r, dict) and isinstance(r.get("urn"), str)
+    }
+
+
+def pending_creates() -> dict[str, dict[str, Any]]:
+    """``<type token>::<logical name>`` -> recorded inputs of every pending create; empty in previews."""
+    if pulumi.runtime.is_dry_run():
+        return {}
+    deployment = _deployment()
     result: dict[str, dict[str, Any]] = {}
     for op in deployment.get("pending_operations") or []:
         resource = op.get("resource") or {} if isinstance(op, dict) else {}

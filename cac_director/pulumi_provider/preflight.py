@@ -16,6 +16,8 @@ from cac_director.director import ClientSettings, DirectorClient
 from cac_director.director.connection_check import check_connection
 from cac_director.errors import DirectorError
 from cac_director.pulumi_provider._settings import ProviderSettings
+from cac_director.pulumi_provider.adoption import Note, adoption_notes
+from cac_director.pulumi_provider.pending import recorded_resources
 
 
 def check_director(config: pulumi.Config, resolved: ResolvedInstance, url: str) -> None:
@@ -31,6 +33,15 @@ def check_director(config: pulumi.Config, resolved: ResolvedInstance, url: str) 
         raise pulumi.RunError(str(exc)) from None
     if problems:
         raise pulumi.RunError("\n".join(problems))
+
+
+def adoption(config: pulumi.Config, resolved: ResolvedInstance, url: str, owner: str) -> dict[str, Note]:
+    """What the apply will do with the same-name objects already on the nodes (``adoptExisting`` only)."""
+    settings = ProviderSettings.from_config(config.get).client_settings(url, resolved.fleet.pool_uuid)
+    try:
+        return adoption_notes(settings, resolved, recorded_resources(), owner)
+    except DirectorError as exc:
+        raise pulumi.RunError(str(exc)) from None
 
 
 def missing_node_references(settings: ClientSettings, resolved: ResolvedInstance) -> list[str]:

@@ -25,6 +25,7 @@ from cac_director.errors import ConfigError
 from cac_director.pulumi_provider import preflight
 from cac_director.pulumi_provider._engine_watch import exit_with_engine, stop_quietly_on_interrupt
 from cac_director.pulumi_provider._paths import map_path, names_at
+from cac_director.pulumi_provider.adoption import Note
 from cac_director.pulumi_provider.applied import record as record_applied
 from cac_director.pulumi_provider.applied import rollback_target
 from cac_director.pulumi_provider.pending import is_own_pending, pending_creates
@@ -62,6 +63,8 @@ class ProgramOptions:
     """``<project>/<stack>``: the ownership marker written into objects that can carry one."""
     pending: Mapping[str, dict[str, Any]] | None = None
     """The state's pending creates (``pending.pending_creates``): proof that a same-name object is ours."""
+    adoption: Mapping[str, Note] | None = None
+    """With ``adoptExisting``: what the apply will do with same-name objects (``adoption.adoption_notes``)."""
 
 
 def _node_providers(
@@ -181,6 +184,9 @@ def register(
                         provider=providers[node.name],
                     ),
                 )
+                note = (options.adoption or {}).get(f"{RESOURCE_TYPE_PREFIX}{conv.type_name}::{logical}")
+                if note is not None:
+                    (pulumi.log.warn if note.severity == "warning" else pulumi.log.info)(note.message, resource)
                 graph.add(node.name, conv.yaml_section, name, resource)
                 if registered is not None:
                     registered.append(resource)
@@ -252,23 +258,25 @@ def run() -> None:
         raise pulumi.RunError(str(exc)) from None
     for warning in resolved.warnings:
         pulumi.log.warn(warning.render())
-    preflight.check_director(config, resolved, settings.director_url or resolved.fleet.director_url)
+    url = settings.director_url or resolved.fleet.director_url
+    preflight.check_director(config, resolved, url)
+    owner = f"{pulumi.get_project()}/{pulumi.get_stack()}"
     options = ProgramOptions(
         director_url=settings.director_url or "",
         adopt_existing=settings.adopt_existing,
         protect=settings.protect,
         provider_processes=settings.provider_processes,
         provider_settings=_provider_settings(config),
-        owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
+        owner=owner,
         pending=pending_creates(),
+        adoption=preflight.adoption(config, resolved, url, owner) if settings.adopt_existing else None,
     )
     registered: list[pulumi.Resource] = []
     summary = register(resolved, options, registered)
-    director = options.director_url or resolved.fleet.director_url
     pulumi.export("instance", resolved.name)
-    pulumi.export("director", director)
+    pulumi.export("director", url)
     # Like `applied`, the counts resolve only once every object has an id: a failed apply must not report
     # the declared counts as if they had been applied (the engine keeps the previous value instead).
     ids = [r.id for r in registered if isinstance(r, pulumi.CustomResource)]
     pulumi.export("nodes", pulumi.Output.all(*ids).apply(lambda _: summary))
-    record_applied(resolved, director, registered)
+    record_applied(resolved, url, registered)

@@ -6,6 +6,7 @@ from typing import Any
 
 from cac_director.plan import FieldChange, report
 from cac_director.plan.changes import UNKNOWN, diff_list, object_changes
+from cac_director.pulumi_provider.adoption import ADOPTS
 
 CRITS = [
     {"type": "KeyPresentValueMatches", "key": "host_group", "value": "swift", "repo": "repo-swift", "drop": "store"},
@@ -77,3 +78,19 @@ def test_report_turns_preview_steps_into_objects() -> None:
     assert objects[1]["changes"] == [
         {"field": "routing_criteria[event_category=audit]", "change": "removed", "old": CRITS[2], "new": None}
     ]
+
+
+def test_a_create_the_program_says_adopts_is_reported_as_adopt() -> None:
+    urn = "urn:pulumi:e2e::cac-director::pulumi-python:dynamic/cacdirector:RoutingPolicy::dn-1/rp-windows"
+    other = urn.replace("rp-windows", "rp-new")
+    preview = {
+        "steps": [
+            {"op": "create", "urn": urn, "newState": {"inputs": _policy([])}},
+            {"op": "create", "urn": other, "newState": {"inputs": _policy([])}},
+        ],
+        "diagnostics": [
+            {"urn": urn, "severity": "info", "message": f"{ADOPTS} (id 7) on node dn-1: the apply records it\n"},
+            {"urn": other, "severity": "warning", "message": "refused: managed by stack 'x/y'"},
+        ],
+    }
+    assert [(c.name, c.action) for c in report(preview)] == [("rp-new", "create"), ("rp-windows", "adopt")]
