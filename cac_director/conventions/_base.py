@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cac_director.conventions._listing import LISTED, Fetched, Listed, Listing
+
 NodeRole = Literal["data", "search"]
 """Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs."""
 
@@ -18,10 +20,6 @@ WireRef = Literal["name", "id", "id_csv", "name_csv", "remote_repo"]
 """How the Director expects a reference on the wire (docs/director-api.md §8):
 name: the target's name; id: the target's per-node id; id_csv / name_csv: a comma-separated string;
 remote_repo: the ``ip:port/repo`` string returned by Repos/RemoteRepos/fetch."""
-
-Listing = Literal["list", "fetch", "col_apps", "none"]
-"""How existing objects are discovered: a GET list, a fetch order (AlertRules), the owning device's
-``col_apps`` (SyslogCollector), or not at all."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +83,8 @@ class ResourceConventions:
     """Fields only the Director sets (ids, tid, used_size, ...): ignored by diff, dropped by export."""
     ordered_lists: tuple[str, ...] = ()
     """List fields whose order is meaningful (compared in order); other lists compare as sets."""
-    listing: Listing = "list"
-    fetch_path: str = ""
-    """For ``listing="fetch"``: the fetch action below the node, e.g. ``AlertRules/MyAlertRules/fetch``."""
+    listing_hook: Listed = LISTED
+    """How existing objects are found on a node (``conventions/_listing.py``): the type's irregular reads."""
     int_fields: tuple[str, ...] = ()
     """Paths (``[]`` = every element) compared as integers: ``30``, ``30.0`` and ``"30"`` are equal."""
     path_fields: tuple[str, ...] = ()
@@ -110,6 +107,16 @@ class ResourceConventions:
     """Model key -> wire write key where they differ (SyslogCollector ``device`` -> ``device_id``)."""
     read_flatten: tuple[str, ...] = ()
     """Read-side objects whose keys are model top-level fields (Devices ``risk_values{...}``)."""
+
+    @property
+    def listing(self) -> Listing:
+        """The kind of the listing hook (``list``, ``fetch``, ``col_apps``), for readers such as the docs."""
+        return self.listing_hook.kind
+
+    @property
+    def fetch_path(self) -> str:
+        """The fetch action of a ``Fetched`` listing ("" for other listings)."""
+        return self.listing_hook.path if isinstance(self.listing_hook, Fetched) else ""
 
     def reference(self, path: str) -> Reference | None:
         """The reference declared at ``path``, if any."""

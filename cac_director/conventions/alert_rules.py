@@ -5,6 +5,7 @@ Repos/RemoteRepos/fetch; YAML names all of them by name.
 """
 
 from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._listing import Fetched
 
 ALERT_RULES = ResourceConventions(
     type_name="AlertRule",
@@ -61,8 +62,7 @@ ALERT_RULES = ResourceConventions(
     # owner is absent from Edit (ownership moves through transferOwnership), so a new owner replaces.
     immutable_fields=("searchname", "owner"),
     computed_fields=frozenset({"id", "tid", "user", "name"}),
-    listing="fetch",
-    fetch_path="AlertRules/MyAlertRules/fetch",
+    listing_hook=Fetched(path="AlertRules/MyAlertRules/fetch"),
     int_fields=(
         "condition_value",
         "limit",

@@ -5,6 +5,7 @@ as ``device_id`` at create time only.
 """
 
 from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._listing import DeviceApps
 
 SYSLOG_COLLECTORS = ResourceConventions(
     type_name="SyslogCollector",
@@ -32,5 +33,5 @@ SYSLOG_COLLECTORS = ResourceConventions(
     ordered_lists=(),
     create_only_fields=("device_id",),
     wire_keys={"device": "device_id"},
-    listing="col_apps",
+    listing_hook=DeviceApps(app="SyslogCollector"),
 )

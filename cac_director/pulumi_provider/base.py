@@ -42,9 +42,8 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from cac_director.conventions import ResourceConventions
+from cac_director.conventions import ResourceConventions, object_id
 from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping, ownership
-from cac_director.director.client import object_id
 from cac_director.director.connection_check import CheckedOnce, ConnectionCheckFailed
 from cac_director.director.single_flight import SingleFlightCache
 from cac_director.errors import (
