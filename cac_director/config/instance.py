@@ -25,6 +25,7 @@ from cac_director.config.resolve import Folded, Resolver, fold
 from cac_director.config.validate import validate_references, validate_resource
 from cac_director.config.variables import Interpolator
 from cac_director.conventions import SECTIONS, by_section
+from cac_director.conventions.paths import values_at
 from cac_director.errors import ValidationFailed
 
 # Nested defaults of the model shape, filled so every consumer sees the same complete criteria/rules.
@@ -36,17 +37,6 @@ _NESTED_DEFAULTS: dict[str, tuple[tuple[str, dict[str, Any]], ...]] = {
         ("specifications[].rules[]", {"operation": "Equals", "prefix": False}),
     ),
 }
-
-
-def _fill_nested(value: Any, steps: list[str], defaults: dict[str, Any]) -> None:
-    if not steps:
-        if isinstance(value, dict):
-            for key, default in defaults.items():
-                value.setdefault(key, default)
-        return
-    items = value.get(steps[0][:-2]) if isinstance(value, dict) else None
-    for item in items if isinstance(items, list) else ():
-        _fill_nested(item, steps[1:], defaults)
 
 
 @dataclass
@@ -226,7 +216,9 @@ def _finalize_and_validate(
             for key, value in defaults.items():
                 resource.setdefault(key, value)
             for list_path, values in nested:
-                _fill_nested(resource, list_path.split("."), values)
+                for element in values_at(resource, list_path):
+                    for key, default in values.items() if isinstance(element, dict) else ():
+                        element.setdefault(key, default)
             validate_resource(section, resource, source, base, collector)
             entries.append((str(name), resource, source))
             resources.append(resource)

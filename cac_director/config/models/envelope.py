@@ -14,7 +14,6 @@ from cac_director.config.models._common import Name, StrictModel
 from cac_director.config.models._values import DirectorURL, IPAddress, PathSafeName, RepoStoragePath, printable
 from cac_director.conventions import SECTIONS
 
-API_VERSION = "cac-director/v1"
 KINDS = ("Fleet", "ConfigTemplate", "TopologyInstance")
 
 Hex32 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32}$")]
