@@ -18,7 +18,7 @@ from cac_director.config.chain import (
 from cac_director.config.fleet import RECEIVES, FleetInfo, NodeKind, load_fleet, select_nodes
 from cac_director.config.issues import Issue, IssueCollector, Mark
 from cac_director.config.loader import PosDict, display_path, load_yaml_file, mark_of
-from cac_director.config.models import SECTION_DEFAULTS, TopologyInstance
+from cac_director.config.models import TopologyInstance
 from cac_director.config.node_references import NodeReference, collect_node_references
 from cac_director.config.protection import pop_protect, protected_sections
 from cac_director.config.resolve import Folded, Resolver, fold
@@ -27,16 +27,6 @@ from cac_director.config.variables import Interpolator
 from cac_director.conventions import SECTIONS, by_section
 from cac_director.conventions.paths import values_at
 from cac_director.errors import ValidationFailed
-
-# Nested defaults of the model shape, filled so every consumer sees the same complete criteria/rules.
-# Keys are list paths in conventions notation ("a[].b[]" = every element of b in every element of a).
-_NESTED_DEFAULTS: dict[str, tuple[tuple[str, dict[str, Any]], ...]] = {
-    "routingPolicies": (("routing_criteria[]", {"value": "", "drop": "store"}),),
-    "enrichmentPolicies": (
-        ("specifications[].criteria[]", {"value": ""}),
-        ("specifications[].rules[]", {"operation": "Equals", "prefix": False}),
-    ),
-}
 
 
 @dataclass
@@ -189,8 +179,8 @@ def _finalize_and_validate(
     output: dict[str, list[dict[str, Any]]] = {}
     for section in SECTIONS:
         name_key = by_section(section).name_key
-        defaults = {**SECTION_DEFAULTS.get(section, {}), **by_section(section).defaults}
-        nested = _NESTED_DEFAULTS.get(section, ())
+        defaults = by_section(section).defaults
+        nested = by_section(section).nested_defaults.items()
         seen: dict[str, Mark | None] = {}
         entries: list[tuple[str, dict[str, Any], Any]] = []
         resources: list[dict[str, Any]] = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cac_director.conventions._listing import LISTED, Fetched, Listed, Listing
+from cac_director.conventions._model import StrictModel
 
 NodeRole = Literal["data", "search"]
 """Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs."""
@@ -83,6 +84,11 @@ class ResourceConventions:
     """Fields only the Director sets (ids, tid, used_size, ...): ignored by diff, dropped by export."""
     ordered_lists: tuple[str, ...] = ()
     """List fields whose order is meaningful (compared in order); other lists compare as sets."""
+    model: type[StrictModel] | None = None
+    """The pydantic model of one YAML resource of the section (model shape, every field optional but
+    the types and bounds checked; which fields are required comes from ``required_fields``)."""
+    docs: str = ""
+    """Reference-docs text of the type (what it is, wire and adoption notes), for the generated docs pages."""
     listing_hook: Listed = LISTED
     """How existing objects are found on a node (``conventions/_listing.py``): the type's irregular reads."""
     int_fields: tuple[str, ...] = ()
@@ -92,7 +98,11 @@ class ResourceConventions:
     flag_fields: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     """Model booleans sent as strings: field -> (wire value for true, wire value for false or None = omit)."""
     defaults: dict[str, object] = field(default_factory=dict)
-    """Model defaults filled in before comparing, so that absent and default compare equal."""
+    """Model defaults: filled into every resolved resource and before comparing, so that absent and default
+    compare equal. The one declaration of a type's defaults (the pydantic model repeats them for the JSON
+    Schema; tests/conventions/test_type_files.py checks that the two agree)."""
+    nested_defaults: dict[str, dict[str, object]] = field(default_factory=dict)
+    """List path (``a[].b[]``) -> defaults of each element there, filled into every resolved resource."""
     create_only_fields: tuple[str, ...] = ()
     """Wire write keys sent on create only, never on PUT (not in the Director's Edit table)."""
     kept_on_edit: tuple[str, ...] = ()

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cac_director.config.fleet import RECEIVES, FleetNodeInfo
-from cac_director.config.models import SECTION_DEFAULTS
 from cac_director.conventions import REGISTRY, DeviceApps, ResourceConventions
 from cac_director.director import DirectorClient, NodeResolver, mapping
 
@@ -97,7 +96,7 @@ def tidy(conv: ResourceConventions, model: dict[str, Any]) -> dict[str, Any]:
     Set-like lists are sorted (the Director's order is not stable across nodes); order-sensitive lists
     (``conv.ordered_lists``: routing criteria, repo tiers, enrichment specifications) keep their order.
     """
-    defaults = {**SECTION_DEFAULTS.get(conv.yaml_section, {}), **conv.defaults}
+    defaults = conv.defaults
     order = [conv.name_key, *(f for f in conv.writable_fields if f != conv.name_key)]
     rest = sorted(k for k in model if k not in order)
     result: dict[str, Any] = {}
