@@ -15,3 +15,9 @@ CONFIG_NAMESPACE = "cac-director"
 
 INSTANCE_KEY = f"{CONFIG_NAMESPACE}:instance"
 """The stack setting naming the stack's TopologyInstance file."""
+
+TYPE_MODULE = "cacdirector"
+"""The module part of every resource type token. Part of Pulumi state and URNs: never change it."""
+
+TYPE_PREFIX = f"pulumi-python:dynamic/{TYPE_MODULE}:"
+"""Type tokens in state are ``TYPE_PREFIX + <Type>`` (``pulumi.dynamic`` adds the ``pulumi-python:`` part)."""

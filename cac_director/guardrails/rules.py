@@ -10,10 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cac_director.constants import CONFIG_NAMESPACE
+from cac_director.constants import CONFIG_NAMESPACE, TYPE_PREFIX
 from cac_director.conventions import REGISTRY
 
-TYPE_PREFIX = "pulumi-python:dynamic/cacdirector:"
 PROVIDER_TYPE = "pulumi:providers:pulumi-python"
 DEFAULT_PRODUCTION_STACKS = ("prod", "production", "prod-*", "*-prod", "production-*", "*-production")
 _SECTION = {conv.type_name: conv for conv in REGISTRY}

@@ -18,7 +18,7 @@ from typing import Any
 import pulumi
 
 from cac_director.config import ResolvedInstance, load_instance
-from cac_director.constants import CONFIG_NAMESPACE
+from cac_director.constants import CONFIG_NAMESPACE, TYPE_PREFIX
 from cac_director.conventions import LOOKUPS, REGISTRY, Reference
 from cac_director.director.ownership import carries_marker
 from cac_director.director.settings import TOKEN_ENV
@@ -45,7 +45,7 @@ PROVIDER_SETTINGS_KEYS = (
     "outageTolerance",
 )
 PROVIDER_SECRET_KEYS = frozenset({"token", "refreshSecret"})
-RESOURCE_TYPE_PREFIX = "pulumi-python:dynamic/cacdirector:"
+RESOURCE_TYPE_PREFIX = TYPE_PREFIX
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,10 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from cac_director.constants import TYPE_MODULE
 from cac_director.conventions import REGISTRY
 from cac_director.pulumi_provider.base import DirectorProvider
 from cac_director.pulumi_provider.providers import PROVIDERS
-
-TYPE_MODULE = "cacdirector"
-"""The module part of every type token; part of state, never change it."""
 
 
 class _DirectorResource(Resource, module=TYPE_MODULE, name="DirectorResource"):
