@@ -18,35 +18,15 @@ from cac_director.config.chain import (
 from cac_director.config.fleet import RECEIVES, FleetInfo, NodeKind, load_fleet, select_nodes
 from cac_director.config.issues import Issue, IssueCollector, Mark
 from cac_director.config.loader import PosDict, display_path, load_yaml_file, mark_of
-from cac_director.config.models import SECTION_DEFAULTS, TopologyInstance
+from cac_director.config.models import TopologyInstance
 from cac_director.config.node_references import NodeReference, collect_node_references
 from cac_director.config.protection import pop_protect, protected_sections
 from cac_director.config.resolve import Folded, Resolver, fold
 from cac_director.config.validate import validate_references, validate_resource
 from cac_director.config.variables import Interpolator
 from cac_director.conventions import SECTIONS, by_section
+from cac_director.conventions.paths import values_at
 from cac_director.errors import ValidationFailed
-
-# Nested defaults of the model shape, filled so every consumer sees the same complete criteria/rules.
-# Keys are list paths in conventions notation ("a[].b[]" = every element of b in every element of a).
-_NESTED_DEFAULTS: dict[str, tuple[tuple[str, dict[str, Any]], ...]] = {
-    "routingPolicies": (("routing_criteria[]", {"value": "", "drop": "store"}),),
-    "enrichmentPolicies": (
-        ("specifications[].criteria[]", {"value": ""}),
-        ("specifications[].rules[]", {"operation": "Equals", "prefix": False}),
-    ),
-}
-
-
-def _fill_nested(value: Any, steps: list[str], defaults: dict[str, Any]) -> None:
-    if not steps:
-        if isinstance(value, dict):
-            for key, default in defaults.items():
-                value.setdefault(key, default)
-        return
-    items = value.get(steps[0][:-2]) if isinstance(value, dict) else None
-    for item in items if isinstance(items, list) else ():
-        _fill_nested(item, steps[1:], defaults)
 
 
 @dataclass
@@ -199,8 +179,8 @@ def _finalize_and_validate(
     output: dict[str, list[dict[str, Any]]] = {}
     for section in SECTIONS:
         name_key = by_section(section).name_key
-        defaults = {**SECTION_DEFAULTS.get(section, {}), **by_section(section).defaults}
-        nested = _NESTED_DEFAULTS.get(section, ())
+        defaults = by_section(section).defaults
+        nested = by_section(section).nested_defaults.items()
         seen: dict[str, Mark | None] = {}
         entries: list[tuple[str, dict[str, Any], Any]] = []
         resources: list[dict[str, Any]] = []
@@ -226,7 +206,9 @@ def _finalize_and_validate(
             for key, value in defaults.items():
                 resource.setdefault(key, value)
             for list_path, values in nested:
-                _fill_nested(resource, list_path.split("."), values)
+                for element in values_at(resource, list_path):
+                    for key, default in values.items() if isinstance(element, dict) else ():
+                        element.setdefault(key, default)
             validate_resource(section, resource, source, base, collector)
             entries.append((str(name), resource, source))
             resources.append(resource)

@@ -7,13 +7,13 @@ which is also the order the program registers resources and the export writes se
 from __future__ import annotations
 
 from cac_director.conventions._base import (
-    Listing,
     Lookup,
     NodeRole,
     Reference,
     ResourceConventions,
     WireRef,
 )
+from cac_director.conventions._listing import LISTED, DeviceApps, Fetched, Listed, Listing, NodeReads, object_id
 from cac_director.conventions.alert_rules import ALERT_RULES
 from cac_director.conventions.device_groups import DEVICE_GROUPS
 from cac_director.conventions.devices import DEVICES
@@ -61,11 +61,16 @@ SECTIONS: tuple[str, ...] = tuple(conv.yaml_section for conv in REGISTRY)
 
 __all__ = [
     "CHECKED_VALUES",
+    "LISTED",
     "LOOKUPS",
     "REGISTRY",
     "SECTIONS",
+    "DeviceApps",
+    "Fetched",
+    "Listed",
     "Listing",
     "Lookup",
+    "NodeReads",
     "NodeRole",
     "Reference",
     "ResourceConventions",
@@ -73,4 +78,5 @@ __all__ = [
     "by_api_resource",
     "by_section",
     "by_type_name",
+    "object_id",
 ]

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cac_director.conventions._listing import LISTED, Fetched, Listed, Listing
+from cac_director.conventions._model import StrictModel
+
 NodeRole = Literal["data", "search"]
 """Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs."""
 
@@ -18,10 +21,6 @@ WireRef = Literal["name", "id", "id_csv", "name_csv", "remote_repo"]
 """How the Director expects a reference on the wire (docs/director-api.md §8):
 name: the target's name; id: the target's per-node id; id_csv / name_csv: a comma-separated string;
 remote_repo: the ``ip:port/repo`` string returned by Repos/RemoteRepos/fetch."""
-
-Listing = Literal["list", "fetch", "col_apps", "none"]
-"""How existing objects are discovered: a GET list, a fetch order (AlertRules), the owning device's
-``col_apps`` (SyslogCollector), or not at all."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +84,13 @@ class ResourceConventions:
     """Fields only the Director sets (ids, tid, used_size, ...): ignored by diff, dropped by export."""
     ordered_lists: tuple[str, ...] = ()
     """List fields whose order is meaningful (compared in order); other lists compare as sets."""
-    listing: Listing = "list"
-    fetch_path: str = ""
-    """For ``listing="fetch"``: the fetch action below the node, e.g. ``AlertRules/MyAlertRules/fetch``."""
+    model: type[StrictModel] | None = None
+    """The pydantic model of one YAML resource of the section (model shape, every field optional but
+    the types and bounds checked; which fields are required comes from ``required_fields``)."""
+    docs: str = ""
+    """Reference-docs text of the type (what it is, wire and adoption notes), for the generated docs pages."""
+    listing_hook: Listed = LISTED
+    """How existing objects are found on a node (``conventions/_listing.py``): the type's irregular reads."""
     int_fields: tuple[str, ...] = ()
     """Paths (``[]`` = every element) compared as integers: ``30``, ``30.0`` and ``"30"`` are equal."""
     path_fields: tuple[str, ...] = ()
@@ -95,7 +98,11 @@ class ResourceConventions:
     flag_fields: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     """Model booleans sent as strings: field -> (wire value for true, wire value for false or None = omit)."""
     defaults: dict[str, object] = field(default_factory=dict)
-    """Model defaults filled in before comparing, so that absent and default compare equal."""
+    """Model defaults: filled into every resolved resource and before comparing, so that absent and default
+    compare equal. The one declaration of a type's defaults (the pydantic model repeats them for the JSON
+    Schema; tests/conventions/test_type_files.py checks that the two agree)."""
+    nested_defaults: dict[str, dict[str, object]] = field(default_factory=dict)
+    """List path (``a[].b[]``) -> defaults of each element there, filled into every resolved resource."""
     create_only_fields: tuple[str, ...] = ()
     """Wire write keys sent on create only, never on PUT (not in the Director's Edit table)."""
     kept_on_edit: tuple[str, ...] = ()
@@ -110,6 +117,16 @@ class ResourceConventions:
     """Model key -> wire write key where they differ (SyslogCollector ``device`` -> ``device_id``)."""
     read_flatten: tuple[str, ...] = ()
     """Read-side objects whose keys are model top-level fields (Devices ``risk_values{...}``)."""
+
+    @property
+    def listing(self) -> Listing:
+        """The kind of the listing hook (``list``, ``fetch``, ``col_apps``), for readers such as the docs."""
+        return self.listing_hook.kind
+
+    @property
+    def fetch_path(self) -> str:
+        """The fetch action of a ``Fetched`` listing ("" for other listings)."""
+        return self.listing_hook.path if isinstance(self.listing_hook, Fetched) else ""
 
     def reference(self, path: str) -> Reference | None:
         """The reference declared at ``path``, if any."""

@@ -4,10 +4,63 @@ Users and incident user groups are referenced by id, repos as ``ip:port/repo`` s
 Repos/RemoteRepos/fetch; YAML names all of them by name.
 """
 
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._listing import Fetched
+from cac_director.conventions._model import Name, NonEmpty, PositiveInt, RefName, StrictModel
+
+
+class AlertMetadata(StrictModel):
+    field: NonEmpty
+    value: str
+
+
+class AlertRule(StrictModel):
+    searchname: Name | None = None
+    owner: RefName | None = Field(default=None, description="User name of the owner (e.g. admin).")
+    assigned_to: RefName | None = None
+    manageable_by: list[RefName] | None = Field(
+        default=None, description="Names of the incident user groups that may manage this rule's incidents."
+    )
+    risk: Literal["low", "medium", "high", "critical"] | None = None
+    aggregate: Literal["min", "max", "avg"] | None = None
+    condition_option: (
+        Literal["greaterthan", "lessthan", "equalsto", "lessequal", "equals", "moreequal", "notequal"] | None
+    ) = None
+    condition_value: Annotated[int, Field(ge=0)] | None = None
+    limit: PositiveInt | None = None
+    repos: Annotated[list[RefName], Field(min_length=1)] | None = Field(default=None, description="Repo names.")
+    timerange_minute: PositiveInt | None = None
+    timerange_hour: PositiveInt | None = None
+    timerange_day: PositiveInt | None = None
+    query: str | None = None
+    description: str | None = None
+    alert_context_template: str | None = None
+    log_source: list[NonEmpty] | None = None
+    metadata: list[AlertMetadata] | None = None
+    flush_on_trigger: bool | None = None
+    throttling_enabled: bool | None = None
+    throttling_field: NonEmpty | None = None
+    throttling_time_range: PositiveInt | None = None
+    search_interval_minute: PositiveInt | None = None
+    delay_interval_minute: Annotated[int, Field(ge=1, le=1440)] | None = Field(
+        default=None, description="Needs timestamp_on: log_ts in the node's SystemSettingsGeneral."
+    )
+    original_data: bool | None = None
+    attack_tag: list[NonEmpty] | None = Field(default=None, description="MITRE ATT&CK ids.")
+    apply_jinja_template: bool | None = None
+    active: bool = True
+
 
 ALERT_RULES = ResourceConventions(
     type_name="AlertRule",
+    model=AlertRule,
+    docs=__doc__ or "",
     yaml_section="alertRules",
     api_resource="AlertRules",
     name_key="searchname",
@@ -61,8 +114,7 @@ ALERT_RULES = ResourceConventions(
     # owner is absent from Edit (ownership moves through transferOwnership), so a new owner replaces.
     immutable_fields=("searchname", "owner"),
     computed_fields=frozenset({"id", "tid", "user", "name"}),
-    listing="fetch",
-    fetch_path="AlertRules/MyAlertRules/fetch",
+    listing_hook=Fetched(path="AlertRules/MyAlertRules/fetch"),
     int_fields=(
         "condition_value",
         "limit",

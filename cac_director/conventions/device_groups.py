@@ -5,10 +5,21 @@ both sides would make a cycle, and the Director's own ``devices`` list on the gr
 server-owned (the reference notes it may not follow device edits reliably).
 """
 
+from __future__ import annotations
+
 from cac_director.conventions._base import ResourceConventions
+from cac_director.conventions._model import Name, StrictModel
+
+
+class DeviceGroup(StrictModel):
+    name: Name | None = None
+    description: str = ""
+
 
 DEVICE_GROUPS = ResourceConventions(
     type_name="DeviceGroup",
+    model=DeviceGroup,
+    docs=__doc__ or "",
     yaml_section="deviceGroups",
     api_resource="DeviceGroups",
     name_key="name",
@@ -19,4 +30,5 @@ DEVICE_GROUPS = ResourceConventions(
     computed_fields=frozenset({"id", "tid", "active", "user", "devices"}),
     # Not owned, but sent back on every PUT: under replace semantics an edit without it empties the group.
     kept_on_edit=("devices",),
+    defaults={"description": ""},
 )

@@ -1,9 +1,34 @@
 """Devices (docs/director-api.md §7.7): groups by id; CIA levels flat on write, nested in ``risk_values`` on read."""
 
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
+from cac_director.conventions._values import DeviceAddress
+
+CiaLevel = Literal["Minimal", "Minor", "Major", "Critical"]
+
+
+class Device(StrictModel):
+    name: Name | None = None
+    ip: Annotated[list[DeviceAddress], Field(min_length=1)] | None = Field(
+        default=None, description="IPs, CIDRs and/or hostnames."
+    )
+    availability: CiaLevel | None = None
+    confidentiality: CiaLevel | None = None
+    integrity: CiaLevel | None = None
+    devicegroup: list[RefName] | None = Field(default=None, description="Device group names.")
+    timezone: NonEmpty | None = None
+
 
 DEVICES = ResourceConventions(
     type_name="Device",
+    model=Device,
+    docs=__doc__ or "",
     yaml_section="devices",
     api_resource="Devices",
     name_key="name",

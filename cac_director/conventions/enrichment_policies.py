@@ -1,9 +1,46 @@
 """EnrichmentPolicy (docs/director-api.md §7.4). Sources are referenced by their ``source_name``."""
 
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
+
+
+class EnrichmentCriterion(StrictModel):
+    type: Literal["KeyPresents", "KeyPresentsValueMatches"]
+    key: NonEmpty
+    value: str = ""
+
+
+class EnrichmentRule(StrictModel):
+    category: Literal["simple", "type_based"]
+    operation: Literal["Equals"] = "Equals"
+    prefix: bool = False
+    event_key: str | None = None
+    source_key: NonEmpty
+    type: Literal["ip", "string", "num"] | None = None
+
+
+class EnrichmentSpecification(StrictModel):
+    source: RefName = Field(description="Enrichment source name (source_name).")
+    criteria: Annotated[list[EnrichmentCriterion], Field(min_length=1)]
+    rules: Annotated[list[EnrichmentRule], Field(min_length=1)]
+
+
+class EnrichmentPolicy(StrictModel):
+    name: Name | None = None
+    description: str | None = None
+    specifications: Annotated[list[EnrichmentSpecification], Field(min_length=1)] | None = None
+
 
 ENRICHMENT_POLICIES = ResourceConventions(
     type_name="EnrichmentPolicy",
+    model=EnrichmentPolicy,
+    docs=__doc__ or "",
     yaml_section="enrichmentPolicies",
     api_resource="EnrichmentPolicy",
     name_key="name",
@@ -13,4 +50,8 @@ ENRICHMENT_POLICIES = ResourceConventions(
     immutable_fields=("name",),
     computed_fields=frozenset({"id", "tid", "active", "user"}),
     ordered_lists=("specifications",),
+    nested_defaults={
+        "specifications[].criteria[]": {"value": ""},
+        "specifications[].rules[]": {"operation": "Equals", "prefix": False},
+    },
 )

@@ -1,9 +1,23 @@
 """NormalizationPolicy (docs/director-api.md §7.3). Packages travel as a CSV of ids, normalizers as a CSV of names."""
 
+from __future__ import annotations
+
+from pydantic import Field
+
 from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._model import Name, RefName, StrictModel
+
+
+class NormalizationPolicy(StrictModel):
+    name: Name | None = None
+    norm_packages: list[RefName] | None = Field(default=None, description="Normalization package names.")
+    compiled_normalizer: list[RefName] | None = Field(default=None, description="Compiled normalizer names.")
+
 
 NORMALIZATION_POLICIES = ResourceConventions(
     type_name="NormalizationPolicy",
+    model=NormalizationPolicy,
+    docs=__doc__ or "",
     yaml_section="normalizationPolicies",
     api_resource="NormalizationPolicy",
     name_key="name",

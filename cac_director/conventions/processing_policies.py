@@ -1,9 +1,24 @@
 """ProcessingPolicy (docs/director-api.md §7.5): norm policy by name, enrich/routing policies by id, "None" if unset."""
 
+from __future__ import annotations
+
+from pydantic import Field
+
 from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._model import Name, RefName, StrictModel
+
+
+class ProcessingPolicy(StrictModel):
+    policy_name: Name | None = None
+    norm_policy: RefName | None = Field(default=None, description='Normalization policy name, or "None".')
+    enrich_policy: RefName | None = Field(default=None, description='Enrichment policy name, or "None".')
+    routing_policy: RefName | None = Field(default=None, description='Routing policy name, or "None".')
+
 
 PROCESSING_POLICIES = ResourceConventions(
     type_name="ProcessingPolicy",
+    model=ProcessingPolicy,
+    docs=__doc__ or "",
     yaml_section="processingPolicies",
     api_resource="ProcessingPolicy",
     name_key="policy_name",

@@ -1,9 +1,40 @@
 """Repos (docs/director-api.md §7.1, built-ins §9)."""
 
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
 from cac_director.conventions._base import ResourceConventions
+from cac_director.conventions._model import StrictModel
+from cac_director.conventions._values import IPAddress, RepoName, RepoStoragePath, RetentionDays
+
+
+class RepoPath(StrictModel):
+    path: RepoStoragePath = Field(
+        description="Storage path; must be one of the node's RepoPaths (e.g. /data/hot/), normalized."
+    )
+    retention: RetentionDays = Field(description="Retention in days (1 to 36500).")
+
+
+class RepoHA(StrictModel):
+    ha_li: IPAddress = Field(description="Private IP of the remote LogPoint holding the replica.")
+    ha_day: RetentionDays = Field(description="Days of replicated data (1 to 36500).")
+
+
+class Repo(StrictModel):
+    name: RepoName | None = None
+    hiddenrepopath: Annotated[list[RepoPath], Field(min_length=1)] | None = Field(
+        default=None, description="Storage tiers, fast tier first."
+    )
+    repoha: list[RepoHA] | None = None
+
 
 REPOS = ResourceConventions(
     type_name="Repo",
+    model=Repo,
+    docs=__doc__ or "",
     yaml_section="repos",
     api_resource="Repos",
     name_key="name",

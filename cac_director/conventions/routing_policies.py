@@ -1,9 +1,33 @@
 """RoutingPolicies (docs/director-api.md §7.2, built-ins §9). Repos are referenced by name on the wire."""
 
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
 from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
+
+
+class RoutingCriterion(StrictModel):
+    type: Literal["KeyPresent", "KeyPresentValueMatches"]
+    key: NonEmpty = Field(description="Normalized field name, e.g. norm_id.")
+    value: str = Field(default="", description="Required for KeyPresentValueMatches.")
+    repo: str = Field(default="", description="Repo name the matching logs go to.")
+    drop: Literal["store", "discard_raw", "discard"] = "store"
+
+
+class RoutingPolicy(StrictModel):
+    policy_name: Name | None = None
+    catch_all: RefName | None = Field(default=None, description="Repo name for logs no criterion matches.")
+    routing_criteria: list[RoutingCriterion] | None = Field(default=None, description="Evaluated top-down.")
+
 
 ROUTING_POLICIES = ResourceConventions(
     type_name="RoutingPolicy",
+    model=RoutingPolicy,
+    docs=__doc__ or "",
     yaml_section="routingPolicies",
     api_resource="RoutingPolicies",
     name_key="policy_name",
@@ -19,4 +43,5 @@ ROUTING_POLICIES = ResourceConventions(
     computed_fields=frozenset({"id", "user", "tid", "active"}),
     # The Director evaluates criteria top-down (§7.2), so order is part of the configuration.
     ordered_lists=("routing_criteria",),
+    nested_defaults={"routing_criteria[]": {"value": "", "drop": "store"}},
 )

@@ -4,10 +4,37 @@ One collector per device, so the device name is the name key in YAML; on the wir
 as ``device_id`` at create time only.
 """
 
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
 from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._listing import DeviceApps
+from cac_director.conventions._model import NonEmpty, RefName, StrictModel
+from cac_director.conventions._values import IPAddress
+
+
+class SyslogCollector(StrictModel):
+    device: RefName | None = Field(default=None, description="Device name (one collector per device).")
+    proxy_condition: Literal["use_as_proxy", "uses_proxy", "None"] | None = None
+    charset: NonEmpty | None = None
+    parser: (
+        Literal[
+            "SyslogParser", "LineParser", "MultiLineSyslogParser", "ProofPointEmailProtectionLogParser", "EmailParser"
+        ]
+        | None
+    ) = None
+    processpolicy: RefName | None = Field(default=None, description='Processing policy name, or "None".')
+    proxy_ip: list[IPAddress] | None = Field(default=None, description="IPs of the proxy servers.")
+    hostname: list[NonEmpty] | None = None
+
 
 SYSLOG_COLLECTORS = ResourceConventions(
     type_name="SyslogCollector",
+    model=SyslogCollector,
+    docs=__doc__ or "",
     yaml_section="syslogCollectors",
     api_resource="SyslogCollector",
     name_key="device",
@@ -32,5 +59,5 @@ SYSLOG_COLLECTORS = ResourceConventions(
     ordered_lists=(),
     create_only_fields=("device_id",),
     wire_keys={"device": "device_id"},
-    listing="col_apps",
+    listing_hook=DeviceApps(app="SyslogCollector"),
 )

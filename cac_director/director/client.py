@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from cac_director.conventions import LOOKUPS, Lookup, ResourceConventions, by_section
+from cac_director.conventions import LOOKUPS, Lookup, ResourceConventions, by_section, object_id
 from cac_director.director.orders import (
     error_texts,
     is_failed,
@@ -29,8 +29,6 @@ from cac_director.errors import (
     ReferenceNotFound,
 )
 
-SYSLOG_APP = "SyslogCollector"
-
 
 def _as_list(body: Any) -> list[Any]:
     """A list endpoint's items: a bare array, tolerating the defensive wrappers of §4.2."""
@@ -43,17 +41,6 @@ def _as_list(body: Any) -> list[Any]:
             if isinstance(body.get(key), list):
                 return list(body[key])
     return []
-
-
-def object_id(obj: dict[str, Any]) -> str:
-    """``id``, falling back to ``_id`` and ``uuid`` (§4.2, §7.8)."""
-    for key in ("id", "_id", "uuid"):
-        if obj.get(key):
-            return str(obj[key])
-    return ""
-
-
-DEVICES_SECTION = "devices"
 
 
 class DirectorClient:
@@ -160,7 +147,8 @@ class DirectorClient:
         message = self._submit(method, path, data, action, idempotent=method != "POST")
         return self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
 
-    def _fetch_rows(self, fetch_path: str, action: str) -> list[Any]:
+    def fetch_rows(self, fetch_path: str, action: str) -> builtins.list[Any]:
+        """The rows of the fetch order at ``fetch_path`` below the node (waited for)."""
         # A fetch order only reads, so resending it is harmless.
         reply = self.session.request(
             "POST", f"{self.base}/{fetch_path}", json={"data": {}}, idempotent=True, what=self._what(action)
@@ -177,39 +165,13 @@ class DirectorClient:
         A listing is also the freshest name -> id table there is: it replaces the cached lookup table of
         ``conv`` (and of devices, for collectors), so a refresh never lists a collection twice.
         """
-        action = f"listing {conv.api_resource}"
-        device_names: dict[str, str] = {}
-        if conv.listing == "fetch":
-            items = self._fetch_rows(conv.fetch_path, action)
-        elif conv.listing == "col_apps":
-            items = []
-            devices = [d for d in _as_list(self._get("Devices", action)) if isinstance(d, dict)]
-            device_names = {object_id(d): str(d.get("name")) for d in devices}
-            self._lookups.put(DEVICES_SECTION, {name: device_id for device_id, name in device_names.items()})
-            for device in devices:
-                for app in device.get("col_apps") or []:
-                    if isinstance(app, dict) and app.get("app") == conv.api_resource:
-                        # The owning device is part of the collector's identity, so it is kept on the object.
-                        items.append({**app, "device_id": object_id(device), "id": object_id(app)})
-        else:
-            items = _as_list(self._get(conv.api_resource, action))
-        objects = []
-        for item in items:
-            if isinstance(item, dict):
-                obj = dict(item)
-                obj["id"] = object_id(obj)
-                objects.append(obj)
-        if conv.listing == "col_apps":
-            # A collector is named by its device (the YAML name key); read objects only carry device_id.
-            table = {device_names[o["device_id"]]: o["id"] for o in objects if o["device_id"] in device_names}
-        else:
-            table = {self._name_of(conv, obj): obj["id"] for obj in objects}
+        objects, table = conv.listing_hook.list_objects(conv, self, f"listing {conv.api_resource}")
         self._lookups.put(conv.yaml_section, table)
         return objects
 
     def get(self, conv: ResourceConventions, obj_id: str) -> dict[str, Any]:
         """The object ``obj_id``; ``NotFound`` when it does not exist."""
-        if conv.listing == "list":
+        if conv.listing_hook.gets_by_id:
             body = self._get(f"{conv.api_resource}/{obj_id}", f"reading {conv.type_name} {obj_id}")
             if not isinstance(body, dict):
                 raise NotFound(f"reading {conv.type_name} {obj_id} on node {self.node_name}: no object", status=404)
@@ -221,26 +183,22 @@ class DirectorClient:
                 return obj
         raise NotFound(f"{conv.type_name} {obj_id} does not exist on node {self.node_name}", status=404)
 
-    def _name_of(self, conv: ResourceConventions, obj: dict[str, Any]) -> str:
-        value = obj.get(conv.name_key)
-        if value is None and conv.listing == "fetch":
-            value = obj.get("name")  # fetch rows may carry ``name`` (§7.9, unverified)
-        return "" if value is None else str(value)
-
     def find(self, conv: ResourceConventions, name: str) -> dict[str, Any] | None:
         """The object whose name key is ``name`` (a device name for SyslogCollector), or None."""
-        if conv.listing == "col_apps":
-            device_id = self._device_id(name)
-            if device_id is None:
-                return None
-            return next((obj for obj in self.list(conv) if obj["device_id"] == device_id), None)
-        return next((obj for obj in self.list(conv) if self._name_of(conv, obj) == name), None)
+        objects, table = conv.listing_hook.list_objects(conv, self, f"listing {conv.api_resource}")
+        self._lookups.put(conv.yaml_section, table)
+        obj_id = table.get(name)
+        return next((obj for obj in objects if obj_id is not None and obj["id"] == obj_id), None)
 
-    def _device_id(self, device_name: str) -> str | None:
-        for device in _as_list(self._get("Devices", f"looking up device {device_name}")):
-            if isinstance(device, dict) and device.get("name") == device_name:
-                return object_id(device)
-        return None
+    # -- NodeReads, for the listing hooks --------------------------------------------------------------
+
+    def get_items(self, path: str, action: str) -> builtins.list[Any]:
+        """The items of the GET list at ``path`` below the node."""
+        return _as_list(self._get(path, action))
+
+    def put_names(self, section: str, table: dict[str, str]) -> None:
+        """Replace the cached name -> id table of ``section``."""
+        self._lookups.put(section, table)
 
     def _wait_visible(self, conv: ResourceConventions, name: str, window: float) -> dict[str, Any] | None:
         """Find by name, re-listing for up to ``window`` seconds (lists lag behind orders, §5.5)."""
@@ -449,7 +407,7 @@ class DirectorClient:
     def remote_repos(self, *, refresh: bool = False) -> builtins.list[str]:
         """The ``ip:port/repo`` strings alert rules may name (``Repos/RemoteRepos/fetch``), cached per run."""
         if self._remote_repos is None or refresh:
-            rows = self._fetch_rows(LOOKUPS["remoteRepos"].api_path, "fetching remote repos")
+            rows = self.fetch_rows(LOOKUPS["remoteRepos"].api_path, "fetching remote repos")
             self._remote_repos = [str(row) for row in rows if isinstance(row, str)]
         return list(self._remote_repos)
 

@@ -11,16 +11,16 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from cac_director.constants import NONE
 from cac_director.conventions import Reference, ResourceConventions
+from cac_director.conventions.paths import DROP
+from cac_director.conventions.paths import apply as apply_path
 from cac_director.director.ownership import MARKER_FIELD, carries_marker
 from cac_director.director.ownership import strip as strip_marker
 from cac_director.director.resolver import remote_repo_name
 
 if TYPE_CHECKING:
     from cac_director.director.resolver import NodeResolver
-
-NONE = "None"
-_DROP = object()
 
 
 def _strip_internal(value: Any) -> Any:
@@ -29,53 +29,6 @@ def _strip_internal(value: Any) -> Any:
     if isinstance(value, list):
         return [_strip_internal(v) for v in value]
     return value
-
-
-def _split_path(path: str) -> list[tuple[str, bool]]:
-    """``a[].b`` -> [("a", True), ("b", False)]: key, and whether each list element is visited."""
-    parts = []
-    for segment in path.split("."):
-        many = segment.endswith("[]")
-        parts.append((segment[:-2] if many else segment, many))
-    return parts
-
-
-def _apply(obj: dict[str, Any], path: str, fn: Callable[[Any], Any], *, whole_list: bool = False) -> None:
-    """Replace the value(s) at ``path`` by ``fn(value)`` (``_DROP`` removes the key).
-
-    ``whole_list``: a trailing ``[]`` hands the whole list to ``fn`` instead of each element.
-    """
-    parts = _split_path(path)
-    if whole_list and parts[-1][1]:
-        parts[-1] = (parts[-1][0], False)
-
-    def walk(node: Any, index: int) -> None:
-        if not isinstance(node, dict):
-            return
-        key, many = parts[index]
-        if key not in node:
-            if index == len(parts) - 1 and not many:
-                result = fn(None)
-                if result is not _DROP and result is not None:
-                    node[key] = result
-            return
-        last = index == len(parts) - 1
-        if last and not many:
-            result = fn(node[key])
-            if result is _DROP:
-                del node[key]
-            else:
-                node[key] = result
-        elif last and many:
-            if isinstance(node[key], list):
-                node[key] = [r for r in (fn(v) for v in node[key]) if r is not _DROP]
-        elif many:
-            for item in node[key] if isinstance(node[key], list) else []:
-                walk(item, index + 1)
-        else:
-            walk(node[key], index + 1)
-
-    walk(obj, 0)
 
 
 def _csv_list(value: Any) -> list[str]:
@@ -125,7 +78,7 @@ def to_wire(conv: ResourceConventions, model_props: dict[str, Any], resolver: No
     if conv.writable_fields:
         body = {k: v for k, v in body.items() if k in conv.writable_fields}
     for ref in conv.references:
-        _apply(body, ref.path, _ref_to_wire(ref, resolver), whole_list=_is_whole(ref))
+        apply_path(body, ref.path, _ref_to_wire(ref, resolver), whole_list=_is_whole(ref))
     for name, (on, off) in conv.flag_fields.items():
         if name in body:
             if _flag_true(body[name]):
@@ -135,7 +88,7 @@ def to_wire(conv: ResourceConventions, model_props: dict[str, Any], resolver: No
             else:
                 body[name] = off
     for path in conv.int_fields:
-        _apply(body, path, lambda v: _DROP if v is None else _as_int(v))
+        apply_path(body, path, lambda v: DROP if v is None else _as_int(v))
     for model_key, wire_key in conv.wire_keys.items():
         if model_key in body:
             body[wire_key] = body.pop(model_key)
@@ -149,7 +102,7 @@ def _is_whole(ref: Reference) -> bool:
 def _ref_to_wire(ref: Reference, resolver: NodeResolver) -> Callable[[Any], Any]:
     def one(name: Any) -> Any:
         if _is_absent_ref(name):
-            return NONE if ref.none_sentinel else _DROP
+            return NONE if ref.none_sentinel else DROP
         if ref.wire == "id":
             return resolver.id_of(ref.target, str(name))
         return resolver.require(ref.target, str(name))
@@ -190,19 +143,19 @@ def from_wire(conv: ResourceConventions, read_obj: dict[str, Any], resolver: Nod
     keep = set(conv.writable_fields)
     obj = {k: v for k, v in obj.items() if (k in keep if keep else k not in conv.computed_fields)}
     for ref in conv.references:
-        _apply(obj, ref.path, _ref_from_wire(ref, resolver), whole_list=_is_whole(ref))
+        apply_path(obj, ref.path, _ref_from_wire(ref, resolver), whole_list=_is_whole(ref))
     for name in conv.flag_fields:
         if name in obj:
             obj[name] = _flag_true(obj[name])
     for path in conv.int_fields:
-        _apply(obj, path, lambda v: _DROP if v is None else _as_int(v))
+        apply_path(obj, path, lambda v: DROP if v is None else _as_int(v))
     return obj
 
 
 def _ref_from_wire(ref: Reference, resolver: NodeResolver) -> Callable[[Any], Any]:
     def one(value: Any) -> Any:
         if _is_absent_ref(value):
-            return _DROP
+            return DROP
         if ref.wire == "id":
             # An id no object carries is kept as it is, so an export still shows what the node holds.
             return resolver.name_of(ref.target, str(value)) or str(value)
@@ -256,13 +209,13 @@ def normalize(conv: ResourceConventions, model_props: dict[str, Any]) -> dict[st
             obj[name] = _flag_true(obj[name])
     for ref in conv.references:
         if ref.none_sentinel:
-            _apply(obj, ref.path, lambda v: _DROP if _is_absent_ref(v) else v)
+            apply_path(obj, ref.path, lambda v: DROP if _is_absent_ref(v) else v)
         if _is_whole(ref):
-            _apply(obj, ref.path, lambda v: _DROP if v is None else _csv_list(v), whole_list=True)
+            apply_path(obj, ref.path, lambda v: DROP if v is None else _csv_list(v), whole_list=True)
     for path in conv.int_fields:
-        _apply(obj, path, lambda v: _DROP if v is None else _as_int(v))
+        apply_path(obj, path, lambda v: DROP if v is None else _as_int(v))
     for path in conv.path_fields:
-        _apply(obj, path, lambda v: _DROP if v is None else _with_slash(v))
+        apply_path(obj, path, lambda v: DROP if v is None else _with_slash(v))
     for key, value in list(obj.items()):
         if isinstance(value, list) and key not in conv.ordered_lists:
             unique: dict[str, Any] = {}

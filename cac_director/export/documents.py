@@ -18,11 +18,11 @@ from typing import Any
 import yaml
 
 from cac_director.config.fleet import GROUPS
+from cac_director.constants import API_VERSION
 from cac_director.conventions import SECTIONS
 from cac_director.errors import ConfigError
 from cac_director.export.split import InstanceGroup, Split
 
-API_VERSION = "cac-director/v1"
 NODE_TAG = "node"
 """The fleet tag an exported instance selects its nodes by (the model targets by tag only)."""
 _MAX_GROUP_NAME = 60

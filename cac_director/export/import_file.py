@@ -15,6 +15,7 @@ from typing import Any
 
 from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
+from cac_director.constants import TYPE_PREFIX
 from cac_director.conventions import LOOKUPS, by_section
 from cac_director.export.read import NodeExport
 from cac_director.pulumi_provider._paths import names_at
@@ -23,7 +24,7 @@ from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 PROVIDER_NAME = "cac-director-00"
 """The first explicit provider the program registers (``program._node_providers``)."""
 
-_TYPE = "pulumi-python:dynamic/cacdirector:{}"
+_TYPE = TYPE_PREFIX + "{}"
 
 
 def _ref_ids(section: str, model: dict[str, Any], export: NodeExport) -> dict[str, Any]:

@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cac_director.config.fleet import RECEIVES, FleetNodeInfo
-from cac_director.config.models import SECTION_DEFAULTS
-from cac_director.conventions import REGISTRY, ResourceConventions
+from cac_director.conventions import REGISTRY, DeviceApps, ResourceConventions
 from cac_director.director import DirectorClient, NodeResolver, mapping
-from cac_director.director.client import SYSLOG_APP
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ def tidy(conv: ResourceConventions, model: dict[str, Any]) -> dict[str, Any]:
     Set-like lists are sorted (the Director's order is not stable across nodes); order-sensitive lists
     (``conv.ordered_lists``: routing criteria, repo tiers, enrichment specifications) keep their order.
     """
-    defaults = {**SECTION_DEFAULTS.get(conv.yaml_section, {}), **conv.defaults}
+    defaults = conv.defaults
     order = [conv.name_key, *(f for f in conv.writable_fields if f != conv.name_key)]
     rest = sorted(k for k in model if k not in order)
     result: dict[str, Any] = {}
@@ -131,9 +129,7 @@ def read_node(
         live = client.list(conv)
         known = _known_read_keys(conv)
         for obj in live:
-            name = str(obj.get(conv.name_key) or obj.get("name") or obj.get("id"))
-            if conv.listing == "col_apps":
-                name = ""  # the device name is only known after mapping
+            name = conv.listing_hook.read_name(conv, obj)
             resolver.misses.clear()
             model = mapping.from_wire(conv, obj, resolver)
             name = str(model.get(conv.name_key) or name)
@@ -179,7 +175,7 @@ def _unmanaged_collectors(client: DirectorClient) -> list[Unexpressible]:
     found: list[Unexpressible] = []
     for device in client.list(_DEVICES):
         for app in device.get("col_apps") or []:
-            if isinstance(app, dict) and app.get("app") != SYSLOG_APP:
+            if isinstance(app, dict) and app.get("app") not in _MANAGED_APPS:
                 found.append(
                     Unexpressible(
                         "devices",
@@ -191,3 +187,4 @@ def _unmanaged_collectors(client: DirectorClient) -> list[Unexpressible]:
 
 
 _DEVICES = next(conv for conv in REGISTRY if conv.yaml_section == "devices")
+_MANAGED_APPS = frozenset(conv.listing_hook.app for conv in REGISTRY if isinstance(conv.listing_hook, DeviceApps))

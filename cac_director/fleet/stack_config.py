@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
+from cac_director.constants import INSTANCE_KEY
 from cac_director.errors import ConfigError
 
-INSTANCE_KEY = "cac-director:instance"
 _HEADER = (
     "# Pulumi stack config of this instance's stack, written by `cac-director fleet` (docs/fleet.md).\n"
     "# Commit it; add cac-director:* keys here (secrets with pulumi config set --secret --config-file ...).\n"

@@ -22,6 +22,7 @@ from pulumi_policy import (
     ResourceValidationPolicy,
 )
 
+from cac_director.constants import INSTANCE_KEY
 from cac_director.guardrails import rules
 
 PACK_NAME = "cac-director-guardrails"
@@ -110,7 +111,7 @@ def stack_instance(stack: str, project_dir: Path) -> str:
     except (OSError, yaml.YAMLError):
         return ""
     config = settings.get("config") if isinstance(settings, dict) else None
-    instance = config.get("cac-director:instance") if isinstance(config, dict) else None
+    instance = config.get(INSTANCE_KEY) if isinstance(config, dict) else None
     return instance if isinstance(instance, str) else ""
 
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cac_director.constants import CONFIG_NAMESPACE, TYPE_PREFIX
 from cac_director.conventions import REGISTRY
 
-TYPE_PREFIX = "pulumi-python:dynamic/cacdirector:"
 PROVIDER_TYPE = "pulumi:providers:pulumi-python"
 DEFAULT_PRODUCTION_STACKS = ("prod", "production", "prod-*", "*-prod", "production-*", "*-production")
 _SECTION = {conv.type_name: conv for conv in REGISTRY}
@@ -118,7 +118,7 @@ def _truthy(value: Any) -> bool:
 def no_insecure_tls_in_production(subject: Subject, production_stacks: Iterable[str]) -> list[str]:
     if subject.type_token != PROVIDER_TYPE or not matches_any(subject.stack, production_stacks):
         return []
-    if not _truthy(subject.props.get("cac-director:insecureSkipVerify")):
+    if not _truthy(subject.props.get(f"{CONFIG_NAMESPACE}:insecureSkipVerify")):
         return []
     return [
         f"production stack {subject.stack} turns TLS verification off (cac-director:insecureSkipVerify): "
@@ -130,7 +130,7 @@ def no_insecure_tls_in_production(subject: Subject, production_stacks: Iterable[
 def https_director_in_production(subject: Subject, production_stacks: Iterable[str]) -> list[str]:
     if subject.type_token != PROVIDER_TYPE or not matches_any(subject.stack, production_stacks):
         return []
-    url = subject.props.get("cac-director:directorUrl")
+    url = subject.props.get(f"{CONFIG_NAMESPACE}:directorUrl")
     if not isinstance(url, str) or not url.lower().startswith("http://"):
         return []
     return [

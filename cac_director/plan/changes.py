@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from cac_director.constants import TYPE_PREFIX
 from cac_director.conventions import by_type_name
 from cac_director.director import mapping
 from cac_director.pulumi_provider.adoption import ADOPTS
 from cac_director.pulumi_provider.base import META_KEYS, PROVIDER_KEY
 
-TYPE_PREFIX = "pulumi-python:dynamic/cacdirector:"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """How ``pulumi preview --json`` writes a value that is known only after the apply."""
 ACTIONS = {

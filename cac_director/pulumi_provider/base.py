@@ -13,9 +13,9 @@ object in model shape (docs/architecture.md) plus three meta keys:
 - ``managed_by`` (marker-carrying types only): ``<project>/<stack>``, written as the ownership marker into the
   object's description (docs/reliability.md "Ownership") and read back into the outputs.
 - ``ref_ids`` (absent when empty): ids of the *managed* objects this one references where the Director wants ids
-  (``{"routing_policy": <id>, "devicegroup[]": [<id>, ...]}``), fed from the upstream resources' ``id``
-  outputs. They order the work, spare a lookup, and change (so update the object) when an upstream object
-  is replaced. Built-in and vendor objects are resolved on the node by name.
+  by path and name (``{"routing_policy": {"rp-linux": <id>}, "devicegroup[]": {"dg-web": <id>, ...}}``), fed
+  from the upstream resources' ``id`` outputs. They order the work, spare a lookup, and change (so update the
+  object) when an upstream object is replaced. Built-in and vendor objects are resolved on the node by name.
 
 Outputs are the *live* object in model shape plus ``target`` and ``ref_ids`` (the ids the live object
 points at), so ``diff`` (which receives old outputs) compares desired with what the Director last
@@ -42,9 +42,8 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from cac_director.conventions import ResourceConventions
+from cac_director.conventions import ResourceConventions, object_id
 from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping, ownership
-from cac_director.director.client import object_id
 from cac_director.director.connection_check import CheckedOnce, ConnectionCheckFailed
 from cac_director.director.single_flight import SingleFlightCache
 from cac_director.errors import (

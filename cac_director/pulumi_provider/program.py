@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 
 from cac_director.config import ResolvedInstance, load_instance
+from cac_director.constants import CONFIG_NAMESPACE, TYPE_PREFIX
 from cac_director.conventions import LOOKUPS, REGISTRY, Reference
 from cac_director.director.ownership import carries_marker
 from cac_director.director.settings import TOKEN_ENV
@@ -32,7 +33,6 @@ from cac_director.pulumi_provider.pending import is_own_pending, pending_creates
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 from cac_director.pulumi_provider.stack_settings import INSECURE_WARNING, StackSettings, read_stack_settings
 
-CONFIG_NAMESPACE = "cac-director"
 DEFAULT_PROVIDER_PROCESSES = 4
 # Stack config keys the providers' ``configure()`` reads (``_settings.ProviderSettings.from_config``).
 PROVIDER_SETTINGS_KEYS = (
@@ -46,7 +46,7 @@ PROVIDER_SETTINGS_KEYS = (
     "outageTolerance",
 )
 PROVIDER_SECRET_KEYS = frozenset({"token", "refreshSecret"})
-RESOURCE_TYPE_PREFIX = "pulumi-python:dynamic/cacdirector:"
+RESOURCE_TYPE_PREFIX = TYPE_PREFIX
 
 
 @dataclass(frozen=True)

@@ -1,70 +1,33 @@
-"""One dynamic provider class per Director resource type.
+"""One dynamic provider class per Director resource type, generated from ``conventions.REGISTRY``.
 
-Pulumi state records ``cac_director.pulumi_provider.providers.<Class>`` for every resource (providers
-are pickled by reference): never rename or move these classes.
+Pulumi state records ``cac_director.pulumi_provider.providers.<Type>Provider`` for every resource
+(providers are pickled by reference): each class is a module attribute of this module with that exact
+``__module__`` and ``__qualname__``, never renamed or moved (tests/provider/test_state_names.py pins them).
 """
 
 from __future__ import annotations
 
-from cac_director.conventions.alert_rules import ALERT_RULES
-from cac_director.conventions.device_groups import DEVICE_GROUPS
-from cac_director.conventions.devices import DEVICES
-from cac_director.conventions.enrichment_policies import ENRICHMENT_POLICIES
-from cac_director.conventions.normalization_policies import NORMALIZATION_POLICIES
-from cac_director.conventions.processing_policies import PROCESSING_POLICIES
-from cac_director.conventions.repos import REPOS
-from cac_director.conventions.routing_policies import ROUTING_POLICIES
-from cac_director.conventions.syslog_collectors import SYSLOG_COLLECTORS
+from cac_director.conventions import REGISTRY, ResourceConventions
 from cac_director.pulumi_provider.base import DirectorProvider
 
 
-class RepoProvider(DirectorProvider):
-    conventions = REPOS
+def provider_class_name(type_name: str) -> str:
+    """The state-recorded class name of a type's provider, e.g. ``RepoProvider``."""
+    return f"{type_name}Provider"
 
 
-class RoutingPolicyProvider(DirectorProvider):
-    conventions = ROUTING_POLICIES
+def _provider_class(conv: ResourceConventions) -> type[DirectorProvider]:
+    name = provider_class_name(conv.type_name)
+    cls = type(name, (DirectorProvider,), {"conventions": conv, "__module__": __name__, "__qualname__": name})
+    globals()[name] = cls
+    return cls
 
 
-class NormalizationPolicyProvider(DirectorProvider):
-    conventions = NORMALIZATION_POLICIES
+PROVIDERS: dict[str, type[DirectorProvider]] = {conv.type_name: _provider_class(conv) for conv in REGISTRY}
+"""type name -> provider class, in REGISTRY order."""
 
 
-class EnrichmentPolicyProvider(DirectorProvider):
-    conventions = ENRICHMENT_POLICIES
-
-
-class ProcessingPolicyProvider(DirectorProvider):
-    conventions = PROCESSING_POLICIES
-
-
-class DeviceGroupProvider(DirectorProvider):
-    conventions = DEVICE_GROUPS
-
-
-class DeviceProvider(DirectorProvider):
-    conventions = DEVICES
-
-
-class SyslogCollectorProvider(DirectorProvider):
-    conventions = SYSLOG_COLLECTORS
-
-
-class AlertRuleProvider(DirectorProvider):
-    conventions = ALERT_RULES
-
-
-PROVIDERS: dict[str, type[DirectorProvider]] = {
-    cls.conventions.type_name: cls
-    for cls in (
-        RepoProvider,
-        RoutingPolicyProvider,
-        NormalizationPolicyProvider,
-        EnrichmentPolicyProvider,
-        ProcessingPolicyProvider,
-        DeviceGroupProvider,
-        DeviceProvider,
-        SyslogCollectorProvider,
-        AlertRuleProvider,
-    )
-}
+def __getattr__(name: str) -> type[DirectorProvider]:
+    # Never called for the generated classes (they are real module globals); it exists so that type
+    # checkers accept ``from ...providers import RepoProvider`` for a class they cannot see statically.
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

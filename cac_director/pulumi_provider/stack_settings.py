@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cac_director.config.models._values import check_director_url
+from cac_director.constants import CONFIG_NAMESPACE
 
-NAMESPACE = "cac-director"
+NAMESPACE = CONFIG_NAMESPACE
 Getter = Callable[[str], str | None]
 
 MAX_SECONDS = 86_400.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from cac_director.config.models.envelope import (
-    API_VERSION,
     KIND_MODELS,
     KINDS,
     ConfigTemplate,
@@ -12,6 +11,7 @@ from cac_director.config.models.envelope import (
     TopologyInstance,
 )
 from cac_director.config.models.resources import SECTION_DEFAULTS, SECTION_MODELS
+from cac_director.constants import API_VERSION  # re-exported: its home is cac_director.constants
 
 __all__ = [
     "API_VERSION",

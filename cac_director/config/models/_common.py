@@ -1,22 +1,7 @@
-"""Shared pydantic building blocks: strict, closed models and the name/string types of the Director."""
+"""Re-export: the pydantic building blocks of the YAML model live in ``cac_director.conventions._model``."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-
-from cac_director.config.models._values import Name
+from cac_director.conventions._model import Name, NonEmpty, PositiveInt, RefName, StrictModel
 
 __all__ = ["Name", "NonEmpty", "PositiveInt", "RefName", "StrictModel"]
-
-# A reference by name to another object (managed or vendor); same syntax as a name.
-RefName = Name
-NonEmpty = Annotated[str, StringConstraints(min_length=1)]
-PositiveInt = Annotated[int, Field(ge=1)]
-
-
-class StrictModel(BaseModel):
-    """Closed (a typo in a key is an error) and strict (``"30"`` is not a number) model."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)

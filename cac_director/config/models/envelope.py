@@ -6,14 +6,14 @@ carry directives; resources are checked against ``resources.SECTION_MODELS`` aft
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, create_model
 
 from cac_director.config.models._common import Name, StrictModel
 from cac_director.config.models._values import DirectorURL, IPAddress, PathSafeName, RepoStoragePath, printable
+from cac_director.conventions import SECTIONS
 
-API_VERSION = "cac-director/v1"
 KINDS = ("Fleet", "ConfigTemplate", "TopologyInstance")
 
 Hex32 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32}$")]
@@ -65,17 +65,21 @@ class Fleet(StrictModel):
     spec: FleetSpec
 
 
-class _SectionsSpec(StrictModel):
+class _VarsSpec(StrictModel):
     vars: dict[str, VarValue] = Field(default_factory=dict)
-    repos: Resources = Field(default_factory=list)
-    routingPolicies: Resources = Field(default_factory=list)
-    normalizationPolicies: Resources = Field(default_factory=list)
-    enrichmentPolicies: Resources = Field(default_factory=list)
-    processingPolicies: Resources = Field(default_factory=list)
-    deviceGroups: Resources = Field(default_factory=list)
-    devices: Resources = Field(default_factory=list)
-    syslogCollectors: Resources = Field(default_factory=list)
-    alertRules: Resources = Field(default_factory=list)
+
+
+# One list field per REGISTRY section, in REGISTRY order (the order the JSON Schema lists them). Type checkers
+# see the base only: the section fields are never read as attributes (sections travel as validated dicts).
+if TYPE_CHECKING:
+    _SectionsSpec = _VarsSpec
+else:
+    _SectionsSpec = create_model(
+        "_SectionsSpec",
+        __base__=_VarsSpec,
+        __module__=__name__,
+        **{section: (Resources, Field(default_factory=list)) for section in SECTIONS},
+    )
 
 
 class TemplateMetadata(StrictModel):
@@ -101,17 +105,8 @@ class Targets(StrictModel):
     aios: Selector | None = None
 
 
-SectionName = Literal[
-    "repos",
-    "routingPolicies",
-    "normalizationPolicies",
-    "enrichmentPolicies",
-    "processingPolicies",
-    "deviceGroups",
-    "devices",
-    "syslogCollectors",
-    "alertRules",
-]
+SectionName = Literal[SECTIONS]  # type: ignore[valid-type]  # a Literal of the REGISTRY's section names
+"""Any REGISTRY section name (``spec.protect: {repos: true}``)."""
 
 
 class InstanceSpec(_SectionsSpec):

@@ -10,6 +10,7 @@ from cac_director.config._schema_check import check_model
 from cac_director.config.issues import IssueCollector
 from cac_director.config.loader import PosDict, mark_of
 from cac_director.config.models import SECTION_MODELS
+from cac_director.constants import NONE
 from cac_director.conventions import by_section
 
 Rule = Callable[[dict[str, Any], PosDict, PathT, IssueCollector], None]
@@ -136,7 +137,7 @@ def _syslog_proxy(resource: dict[str, Any], source: PosDict, path: PathT, collec
     elif mode == "uses_proxy":
         for field in ("proxy_ip", "hostname", "processpolicy"):
             _require(resource, source, path, collector, field=field, why="when proxy_condition is uses_proxy")
-    elif mode == "None":
+    elif mode == NONE:
         for field in ("charset", "parser", "processpolicy"):
             _require(resource, source, path, collector, field=field, why="when proxy_condition is None")
         for field in ("proxy_ip", "hostname"):

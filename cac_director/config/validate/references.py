@@ -14,45 +14,36 @@ from typing import Any
 from cac_director.config._paths import PathT, element_segment, join
 from cac_director.config.issues import IssueCollector, Mark
 from cac_director.config.loader import mark_of
+from cac_director.constants import NONE
 from cac_director.conventions import SECTIONS, Reference, by_section
+from cac_director.conventions.paths import slots
 
-NONE_SENTINEL = "None"
+NONE_SENTINEL = NONE
 
 
 def iter_reference_values(
     resource: Any, source: Any, spec: str, path: PathT
 ) -> Iterator[tuple[Any, Mark | None, PathT]]:
-    """(value, mark, path) of every value at a conventions path such as ``routing_criteria[].repo``."""
-    steps = spec.split(".")
+    """(value, mark, path) of every value at a conventions path such as ``routing_criteria[].repo``.
 
-    def walk(node: Any, located: Any, index: int, where: PathT) -> Iterator[tuple[Any, Mark | None, PathT]]:
-        step = steps[index]
-        many = step.endswith("[]")
-        key = step[:-2] if many else step
-        if not isinstance(node, dict) or key not in node:
-            return
-        value = node[key]
-        located_value = located.get(key) if isinstance(located, dict) else None
-        last = index == len(steps) - 1
-        if not many:
-            if last:
-                yield value, mark_of(located, key), (*where, key)
-            else:
-                yield from walk(value, located_value, index + 1, (*where, key))
-            return
-        if not isinstance(value, list):
-            return
-        for position, item in enumerate(value):
-            located_item = (
-                located_value[position] if isinstance(located_value, list) and position < len(located_value) else None
-            )
-            if last:
-                yield item, mark_of(located_value, position), (*where, f"{key}[{position}]")
-            else:
-                segment = element_segment(key, located_item, position)
-                yield from walk(item, located_item, index + 1, (*where, segment))
-
-    yield from walk(resource, source, 0, path)
+    ``source`` is the located (marked) twin of ``resource``: the walk follows the same keys there for marks.
+    """
+    for slot in slots(resource, spec):
+        located: Any = source
+        where = path
+        *outer, (key, position) = slot.trail
+        for outer_key, outer_position in outer:
+            located = located.get(outer_key) if isinstance(located, dict) else None
+            if outer_position is None:
+                where = (*where, outer_key)
+                continue
+            located = located[outer_position] if isinstance(located, list) and outer_position < len(located) else None
+            where = (*where, element_segment(outer_key, located, outer_position))
+        if position is None:
+            yield slot.value, mark_of(located, key), (*where, key)
+        else:
+            located_list = located.get(key) if isinstance(located, dict) else None
+            yield slot.value, mark_of(located_list, position), (*where, f"{key}[{position}]")
 
 
 def validate_references(
