@@ -19,11 +19,11 @@ from typing import Any
 from cac_director.emulator.config import EmulatorConfig
 from cac_director.emulator.faults import Faults
 from cac_director.emulator.http import Receive, Scope, Send, drop_connection, dumps, read_body, send_bytes, send_json
-from cac_director.emulator.resources import KINDS, LISTABLE, WRITABLE, syslog_validate
+from cac_director.emulator.kinds import KINDS, LISTABLE, WRITABLE, syslog_collectors
+from cac_director.emulator.kinds.alert_rules import FETCH_KINDS as ALERT_FETCH_KINDS
 from cac_director.emulator.store import NodeState, Order, Store
 from cac_director.emulator.validation import Invalid
 
-ALERT_FETCH_KINDS = ("MyAlertRules", "SharedAlertRules", "UsedAlertRules", "UsedSharedAlertRules", "VendorAlertRules")
 _FIXED_SEGMENTS = frozenset(
     {"RepoPaths", "RemoteRepos", "fetch", "refreshlist", "CompiledNormalizers", "activate", "deactivate", "plugins",
      *ALERT_FETCH_KINDS}
@@ -318,7 +318,7 @@ class DirectorApp:
     def _syslog(self, method: str, node: NodeState, rest: list[str], body: bytes) -> tuple[int, Any]:
         if method == "POST" and not rest:
             data = _envelope(body)
-            _validated(syslog_validate, data, True)
+            _validated(syslog_collectors.validate, data, True)
             return self._submit(node, "syslog_create", "SyslogCollector", None, data)
         if method in ("PUT", "DELETE") and len(rest) == 1:
             self.store.settle(node)
@@ -327,7 +327,7 @@ class DirectorApp:
             if method == "DELETE":
                 return self._submit(node, "syslog_delete", "SyslogCollector", rest[0], {})
             data = self._edit_body(body, rest[0])
-            _validated(syslog_validate, data, False)
+            _validated(syslog_collectors.validate, data, False)
             return self._submit(node, "syslog_edit", "SyslogCollector", rest[0], data)
         # No List/Get exists for collectors (docs/director-api.md §7.8): instances are read from Devices col_apps.
         raise failed(405 if not rest or len(rest) == 1 else 404, "SyslogCollector has no such endpoint")

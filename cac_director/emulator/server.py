@@ -125,7 +125,8 @@ class Emulator:
                 for order in node.orders.values():
                     if order.result is None and order.due is None:
                         order.due = time.time()
-            self.store.settle_all()
+            for node in self.store.nodes.values():
+                self.store.settle(node)
 
     # ------------------------------------------------------------ runtime config
     def runtime_config(self) -> dict[str, Any]:

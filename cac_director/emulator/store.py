@@ -20,9 +20,11 @@ from typing import Any
 
 from cac_director.emulator.config import EmulatorConfig, NodeSpec, PoolSpec
 from cac_director.emulator.faults import Faults
-from cac_director.emulator.ids import minted_object_id, order_uuid, plugin_uuid
-from cac_director.emulator.resources import KINDS, SYSLOG_FIELDS, hide_unreturned, replaced, syslog_check
-from cac_director.emulator.seeds import CHARSETS, COMPILED_NORMALIZERS, TIMEZONES, seed_node
+from cac_director.emulator.ids import minted_object_id, order_uuid
+from cac_director.emulator.kinds import KINDS, syslog_collectors
+from cac_director.emulator.kinds.common import replaced
+from cac_director.emulator.kinds.normalization_packages import COMPILED_NORMALIZERS
+from cac_director.emulator.seeds import CHARSETS, TIMEZONES, seed_node
 from cac_director.errors import EmulatorError
 
 REMOTE_PORT = 5504
@@ -177,10 +179,6 @@ class Store:
         if changed:
             self.persist()
 
-    def settle_all(self) -> None:
-        for node in self.nodes.values():
-            self.settle(node)
-
     def precheck(self, node: NodeState, order: Order) -> list[str]:  # noqa: PLR0911 - one branch per op
         """Semantic errors of an order against the node's current state (nothing is changed)."""
         op, resource, data = order.op, order.resource, order.data
@@ -203,7 +201,7 @@ class Store:
             return []
         if op == "syslog_create":
             device = node.objects("Devices").get(data.get("device_id", ""))
-            errors = syslog_check(node, data, device)
+            errors = syslog_collectors.check(node, data, device)
             if device is not None and any(a.get("app") == "SyslogCollector" for a in device.get("col_apps", [])):
                 errors.append(f"device '{device['name']}' already has a SyslogCollector")
             return errors
@@ -211,7 +209,7 @@ class Store:
             found = node.find_collector(order.target or "")
             if found is None:
                 return [f"SyslogCollector '{order.target}' does not exist"]
-            return syslog_check(node, data, found[0]) if op == "syslog_edit" else []
+            return syslog_collectors.check(node, data, found[0]) if op == "syslog_edit" else []
         return []
 
     def _lag(self, node: NodeState, resource: str) -> None:
@@ -258,27 +256,13 @@ class Store:
         data = order.data
         if order.op == "syslog_create":
             device = node.objects("Devices")[data["device_id"]]
-            app: dict[str, Any] = {
-                "app": "SyslogCollector",
-                "uuid": plugin_uuid(),
-                "sid": f"syslog|device-{device['name']}",
-            }
-            app.update({k: v for k, v in data.items() if k in SYSLOG_FIELDS})
-            app.setdefault("processpolicy", "None")
-            device.setdefault("col_apps", []).append(app)
+            device.setdefault("col_apps", []).append(syslog_collectors.new_instance(device, data))
             return {"success": True, "errors": [], "message": "SyslogCollector created"}
         found = node.find_collector(order.target or "")
         assert found is not None  # precheck guarantees it
         device, app = found
         if order.op == "syslog_edit":
-            if self.config.put_semantics == "replace":
-                for key in SYSLOG_FIELDS:
-                    app.pop(key, None)
-            app.update({k: v for k, v in data.items() if k in SYSLOG_FIELDS})
-            app.setdefault("processpolicy", "None")
-            if data.get("proxy_condition") != "uses_proxy":
-                app.pop("proxy_ip", None)
-                app.pop("hostname", None)
+            syslog_collectors.edit_instance(app, data, replace=self.config.put_semantics == "replace")
             return {"success": True, "errors": [], "message": "SyslogCollector edited"}
         device["col_apps"] = [a for a in device["col_apps"] if a.get("uuid") != order.target]
         return {"success": True, "errors": [], "message": "SyslogCollector deleted"}
@@ -321,21 +305,18 @@ class Store:
 
     def read_view(self, resource: str, obj: dict[str, Any]) -> dict[str, Any]:
         """One stored object as a Director GET returns it."""
-        return hide_unreturned(resource, obj, returns_compiled_normalizer=self.config.returns_compiled_normalizer)
+        view = KINDS[resource].read_view if resource in KINDS else None
+        return obj if view is None else view(obj, self.config)
 
     # ------------------------------------------------------------ out-of-band (console) changes
     def oob_update(self, pool_uuid: str, node_id: str, resource: str, obj_id: str, fields: dict[str, Any]) -> None:
         with self.lock:
             node = self.node(pool_uuid, node_id)
             self.settle(node)
-            if resource not in KINDS or KINDS[resource].to_read is None or obj_id not in node.objects(resource):
+            if resource not in KINDS or obj_id not in node.objects(resource):
                 raise KeyError(f"{resource}/{obj_id}")
-            kind = KINDS[resource]
-            try:
-                updated = kind.to_read(node, fields, node.objects(resource)[obj_id])
-            except AssertionError:
-                # Read-only kinds (vendor packages, users...): the console can still change them.
-                updated = {**node.objects(resource)[obj_id], **fields}
+            # Read-only kinds keep the default ``to_read`` (``console_edit``): the console can still change them.
+            updated = KINDS[resource].to_read(node, fields, node.objects(resource)[obj_id])
             node.objects(resource)[obj_id] = updated
             self.persist()
 

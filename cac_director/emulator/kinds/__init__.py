@@ -1,0 +1,46 @@
+"""The Director resource types the emulator serves, one module per type (docs/emulator.md "Layout").
+
+Adding a type: write ``kinds/<type>.py`` with a module-level ``KIND`` and list the module in ``MODULES``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from cac_director.emulator.kinds import (
+    alert_rules,
+    device_groups,
+    devices,
+    enrichment_policies,
+    enrichment_sources,
+    incident_user_groups,
+    normalization_packages,
+    normalization_policies,
+    processing_policies,
+    repos,
+    routing_policies,
+    users,
+)
+from cac_director.emulator.kinds.common import Kind
+
+MODULES: tuple[ModuleType, ...] = (
+    repos,
+    routing_policies,
+    normalization_packages,
+    normalization_policies,
+    enrichment_sources,
+    enrichment_policies,
+    processing_policies,
+    device_groups,
+    devices,
+    alert_rules,
+    users,
+    incident_user_groups,
+)
+"""Every module holding a ``KIND``, in seeding order (a seed may name the ids of an earlier kind's)."""
+
+KINDS: dict[str, Kind] = {module.KIND.path: module.KIND for module in MODULES}
+WRITABLE: tuple[str, ...] = tuple(path for path, kind in KINDS.items() if kind.writable)
+LISTABLE: tuple[str, ...] = tuple(path for path, kind in KINDS.items() if kind.listable)
+
+__all__ = ["KINDS", "LISTABLE", "MODULES", "WRITABLE", "Kind"]
