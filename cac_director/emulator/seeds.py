@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cac_director.emulator.config import UserSpec
+from cac_director.emulator.config import NodeSpec, UserSpec
 from cac_director.emulator.kinds import KINDS
 from cac_director.emulator.kinds.common import SeedContext
 
@@ -23,9 +23,13 @@ TIMEZONES: tuple[tuple[str, str], ...] = (
 )
 
 
-def seed_node(node_id: str, users: list[UserSpec]) -> tuple[dict[str, dict[str, dict[str, Any]]], set[str]]:
-    """(objects per resource keyed by id, ids of built-ins) for a fresh node; every seeded object is built-in."""
-    ctx = SeedContext(node_id=node_id, users=tuple(users))
+def seed_node(spec: NodeSpec, users: list[UserSpec]) -> tuple[dict[str, dict[str, dict[str, Any]]], set[str]]:
+    """(objects per resource keyed by id, ids of built-ins) for a fresh node.
+
+    Every seeded object is built-in (never edited or deleted by the API), except a singleton's: saving it is
+    the only write it has.
+    """
+    ctx = SeedContext(spec.identifier, tuple(users), spec.name, spec.ip, spec.role)
     objects: dict[str, dict[str, dict[str, Any]]] = {}
     builtin: set[str] = set()
     for path, kind in KINDS.items():
@@ -33,5 +37,6 @@ def seed_node(node_id: str, users: list[UserSpec]) -> tuple[dict[str, dict[str, 
         for obj in kind.seed(ctx) if kind.seed is not None else []:
             obj_id = obj["id"] if "id" in obj else obj["_id"]
             stored[obj_id] = obj
-            builtin.add(obj_id)
+            if not kind.singleton:
+                builtin.add(obj_id)
     return objects, builtin

@@ -139,6 +139,8 @@ class Emulator:
             "put_semantics": c.put_semantics,
             "put_requires_id": c.put_requires_id,
             "returns_compiled_normalizer": c.returns_compiled_normalizer,
+            "list_age_limits": c.list_age_limits,
+            "alert_delay_needs_log_ts": c.alert_delay_needs_log_ts,
         }
 
     def set_runtime_config(self, **changes: Any) -> dict[str, Any]:
@@ -157,11 +159,14 @@ class Emulator:
                     raise ValueError("semantic_errors must be 'order' or 'sync'")
                 elif key == "put_semantics" and raw not in ("merge", "replace"):
                     raise ValueError("put_semantics must be 'merge' or 'replace'")
+                elif key == "list_age_limits" and raw not in ("tables", "any"):
+                    raise ValueError("list_age_limits must be 'tables' or 'any'")
                 elif key in (
                     "monitor_leading_slash",
                     "block_referenced_deletes",
                     "put_requires_id",
                     "returns_compiled_normalizer",
+                    "alert_delay_needs_log_ts",
                 ):
                     value = bool(raw)
                 setattr(self.config, key, value)

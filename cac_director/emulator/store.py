@@ -103,10 +103,12 @@ class NodeState:
         return minted_object_id(self.spec.identifier, self.id_counter)
 
     def find_collector(self, uuid: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        for device in self.objects("Devices").values():
-            for app in device.get("col_apps", []):
-                if app.get("uuid") == uuid:
-                    return device, app
+        """(device or log collection policy, its ``col_apps`` entry) of a collector instance."""
+        for resource in ("Devices", "LogCollectionPolicies"):
+            for holder in self.objects(resource).values():
+                for app in holder.get("col_apps", []):
+                    if app.get("uuid") == uuid:
+                        return holder, app
         return None
 
 
@@ -123,7 +125,7 @@ class Store:
 
     # ------------------------------------------------------------ lifecycle
     def _fresh(self, pool: PoolSpec, spec: NodeSpec) -> NodeState:
-        objects, builtin = seed_node(spec.identifier, self.config.users)
+        objects, builtin = seed_node(spec, self.config.users)
         return NodeState(pool=pool, spec=spec, store=self, objects_by_kind=objects, builtin=builtin)
 
     def _seed_all(self) -> None:
@@ -200,10 +202,11 @@ class Store:
                     return [f"{label} '{existing.get(KINDS[resource].name_key)}' is in use by {', '.join(refs)}"]
             return []
         if op == "syslog_create":
-            device = node.objects("Devices").get(data.get("device_id", ""))
-            errors = syslog_collectors.check(node, data, device)
-            if device is not None and any(a.get("app") == "SyslogCollector" for a in device.get("col_apps", [])):
-                errors.append(f"device '{device['name']}' already has a SyslogCollector")
+            resource, holder = syslog_collectors.holder_of_new(node, data)
+            errors = syslog_collectors.check(node, data, holder)
+            if holder is not None and any(a.get("app") == "SyslogCollector" for a in holder.get("col_apps", [])):
+                what = "device" if resource == "Devices" else "log collection policy"
+                errors.append(f"{what} '{holder['name']}' already has a SyslogCollector")
             return errors
         if op in ("syslog_edit", "syslog_delete"):
             found = node.find_collector(order.target or "")
@@ -229,6 +232,7 @@ class Store:
         label = KINDS[resource].label if resource in KINDS else resource
         if op.startswith("syslog_"):
             self._lag(node, "Devices")
+            self._lag(node, "LogCollectionPolicies")
             return self._apply_syslog(node, order)
         self._lag(node, resource)
         objects = node.objects(resource)
@@ -241,7 +245,8 @@ class Store:
             return {"success": True, "errors": [], "message": f"{label} created"}
         target = order.target or ""
         if op == "edit":
-            if self.config.put_semantics == "replace":
+            # A singleton's Save "updates the existing" settings (§7.16): it merges whatever the PUT semantics.
+            if self.config.put_semantics == "replace" and not KINDS[resource].singleton:
                 objects[target] = replaced(KINDS[resource], node, data, objects[target])
             else:
                 objects[target] = KINDS[resource].to_read(node, data, objects[target])
@@ -255,8 +260,9 @@ class Store:
     def _apply_syslog(self, node: NodeState, order: Order) -> dict[str, Any]:
         data = order.data
         if order.op == "syslog_create":
-            device = node.objects("Devices")[data["device_id"]]
-            device.setdefault("col_apps", []).append(syslog_collectors.new_instance(device, data))
+            resource, holder = syslog_collectors.holder_of_new(node, data)
+            assert holder is not None  # precheck guarantees it
+            holder.setdefault("col_apps", []).append(syslog_collectors.new_instance(resource, holder, data))
             return {"success": True, "errors": [], "message": "SyslogCollector created"}
         found = node.find_collector(order.target or "")
         assert found is not None  # precheck guarantees it

@@ -14,11 +14,14 @@ from cac_director.emulator.kinds import (
     enrichment_policies,
     enrichment_sources,
     incident_user_groups,
+    lists,
+    log_collection_policies,
     normalization_packages,
     normalization_policies,
     processing_policies,
     repos,
     routing_policies,
+    system_settings_general,
     users,
 )
 from cac_director.emulator.kinds.common import Kind
@@ -32,10 +35,13 @@ MODULES: tuple[ModuleType, ...] = (
     enrichment_policies,
     processing_policies,
     device_groups,
+    log_collection_policies,
     devices,
     alert_rules,
     users,
     incident_user_groups,
+    lists,
+    system_settings_general,
 )
 """Every module holding a ``KIND``, in seeding order (a seed may name the ids of an earlier kind's)."""
 

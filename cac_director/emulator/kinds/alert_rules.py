@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cac_director.emulator.kinds import system_settings_general
 from cac_director.emulator.kinds.common import Kind, duplicate, merge, plain, renamed_to_taken
 from cac_director.emulator.validation import (
     Invalid,
@@ -72,7 +73,7 @@ def validate(data: dict[str, Any], create: bool) -> None:
         need_str(data, "throttling_field")
         need_int(data, "throttling_time_range", minimum=1)
     need_int(data, "search_interval_minute", minimum=1, required=False)
-    # Its node-level precondition (SystemSettingsGeneral timestamp_on = log_ts) is not emulated (§7.16).
+    # Its node-level precondition (SystemSettingsGeneral timestamp_on = log_ts) is a check (§7.16).
     need_int(data, "delay_interval_minute", minimum=1, maximum=1440, required=False)
 
 
@@ -98,6 +99,13 @@ def check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None
         for g in data.get("manageable_by", [])
         if g not in groups
     ]
+    if "delay_interval_minute" in data and node.store.config.alert_delay_needs_log_ts:
+        timestamp_on = system_settings_general.settings(node).get("timestamp_on")
+        if timestamp_on != "log_ts":
+            errors.append(
+                "'delay_interval_minute' needs timestamp_on 'log_ts' in this LogPoint's SystemSettingsGeneral "
+                f"(it is '{timestamp_on}')"
+            )
     available = set(node.remote_repos())
     errors += [f"repo '{r}' is not available on this LogPoint" for r in data["repos"] if r not in available]
     return errors

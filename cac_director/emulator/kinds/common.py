@@ -32,10 +32,13 @@ ReadView = Callable[[dict[str, Any], "EmulatorConfig"], dict[str, Any]]
 
 @dataclass(frozen=True)
 class SeedContext:
-    """What a kind needs to build a fresh node's built-ins: deterministic ids and the configured users."""
+    """What a kind needs to build a fresh node's built-ins: deterministic ids, the node and the configured users."""
 
     node_id: str
     users: tuple[UserSpec, ...]
+    node_name: str = ""
+    node_ip: str = ""
+    node_role: str = "dataNode"
 
     def oid(self, resource: str, name: str) -> str:
         return seed_object_id(self.node_id, resource, name)
@@ -76,8 +79,10 @@ class Kind:
     referenced_by: References = no_refs
     writable: bool = True
     listable: bool = True
-    refreshable: bool = False
-    """Has ``POST …/{path}/refreshlist`` (an order that only resyncs the API server's copy)."""
+    refresh_routes: tuple[str, ...] = ()
+    """``POST …/{path}/<segment>`` orders that only resync the API server's copy (``refreshlist``)."""
+    sub_reads: dict[str, Callable[[NodeState], Any]] = field(default_factory=dict)
+    """``GET …/{path}/<segment>``: node inventories served next to the resource (``SystemSettingsGeneral/auth``)."""
     kept_on_replace: tuple[str, ...] = ()
     """Read keys a replacing edit keeps besides ``SERVER_KEPT``: server-set values and write fields that
     are absent from the Edit table (fixed after creation)."""
@@ -91,9 +96,11 @@ class Kind:
     """One object per node: List returns a one-element array, a POST on the collection path saves it."""
 
 
-def read_only(path: str, label: str, name_key: str, seed: Seed | None = None) -> Kind:
+def read_only(path: str, label: str, name_key: str, seed: Seed | None = None, *, refreshable: bool = False) -> Kind:
     """A kind the API lists but does not write (vendor inventories, users seeded by the emulator)."""
-    return Kind(path, label, name_key, writable=False, seed=seed)
+    return Kind(
+        path, label, name_key, writable=False, seed=seed, refresh_routes=("refreshlist",) if refreshable else ()
+    )
 
 
 SERVER_KEPT = ("id", "user", "tid", "active")

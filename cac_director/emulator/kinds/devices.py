@@ -59,18 +59,12 @@ def check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None
     errors = duplicate(node, "Devices", "name", data, existing)
     errors += renamed_to_taken(node, "Devices", "name", data, existing)
     errors += missing_ids(node, "DeviceGroups", data.get("devicegroup", []), "device group")
-    # Distributed collectors and log collection policies are not emulated: any id is unknown, except the ones
-    # the device already carries (set out of band), which a complete PUT sends back.
-    held = existing or {}
+    errors += missing_ids(node, "LogCollectionPolicies", data.get("logpolicy", []), "log collection policy")
+    # Distributed collectors are not emulated: any id is unknown, except the ones the device already carries
+    # (set out of band), which a complete PUT sends back.
+    held = (existing or {}).get("distributed_collector", [])
     errors += [
-        f"distributed collector id '{c}' does not exist"
-        for c in data.get("distributed_collector", [])
-        if c not in held.get("distributed_collector", [])
-    ]
-    errors += [
-        f"log collection policy id '{p}' does not exist"
-        for p in data.get("logpolicy", [])
-        if p not in held.get("log_policies", [])
+        f"distributed collector id '{c}' does not exist" for c in data.get("distributed_collector", []) if c not in held
     ]
     return errors
 

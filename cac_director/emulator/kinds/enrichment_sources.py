@@ -35,4 +35,4 @@ def seed(ctx: SeedContext) -> list[dict[str, Any]]:
     ]
 
 
-KIND: Kind = read_only("EnrichmentSource", "Enrichment source", "source_name", seed)
+KIND: Kind = read_only("EnrichmentSource", "Enrichment source", "source_name", seed, refreshable=True)

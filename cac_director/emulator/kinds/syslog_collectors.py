@@ -1,6 +1,7 @@
-"""SyslogCollector (docs/director-api.md §7.8): an instance in its device's ``col_apps``, edited by ``uuid``.
+"""SyslogCollector (docs/director-api.md §7.8): an instance in its device's (or policy's) ``col_apps``, by ``uuid``.
 
-Not a ``Kind``: the API has no List/Get for collectors, and the instances live inside Devices reads.
+Not a ``Kind``: the API has no List/Get for collectors, and the instances live inside Devices and
+LogCollectionPolicies reads.
 """
 
 from __future__ import annotations
@@ -46,12 +47,20 @@ def validate(data: dict[str, Any], create: bool) -> None:
                 raise Invalid(f"'{key}' is only allowed with proxy_condition 'uses_proxy'")
 
 
-def check(node: NodeState, data: dict[str, Any], device: dict[str, Any] | None) -> list[str]:
+def holder_of_new(node: NodeState, data: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+    """(resource, object or None) a create attaches to: its device, else its log collection policy (§7.15)."""
+    if "device_id" in data:
+        return "Devices", node.objects("Devices").get(data["device_id"])
+    return "LogCollectionPolicies", node.objects("LogCollectionPolicies").get(data.get("policy_id", ""))
+
+
+def check(node: NodeState, data: dict[str, Any], holder: dict[str, Any] | None) -> list[str]:
+    """``holder``: the device or policy the instance is (or is to be) attached to; None when it does not exist."""
     errors: list[str] = []
-    if "policy_id" in data and "device_id" not in data:
-        errors.append(f"log collection policy id '{data['policy_id']}' does not exist on this LogPoint")
-    if device is None and "device_id" in data:
+    if holder is None and "device_id" in data:
         errors.append(f"device id '{data['device_id']}' does not exist on this LogPoint")
+    elif holder is None and "policy_id" in data:
+        errors.append(f"log collection policy id '{data['policy_id']}' does not exist on this LogPoint")
     charset = data.get("charset")
     if charset and charset not in node.charsets:
         errors.append(f"charset '{charset}' is not supported")
@@ -61,9 +70,21 @@ def check(node: NodeState, data: dict[str, Any], device: dict[str, Any] | None) 
     return errors
 
 
-def new_instance(device: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """The ``col_apps`` entry a create adds to its device."""
-    app: dict[str, Any] = {"app": "SyslogCollector", "uuid": plugin_uuid(), "sid": f"syslog|device-{device['name']}"}
+def new_instance(resource: str, holder: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The ``col_apps`` entry a create adds to its device or policy.
+
+    A policy's entries carry ``policy_id`` and a sid naming the policy, like the documented FTPFetcher entry
+    (§7.15); the exact syslog sid there is undocumented (the emulator's choice).
+    """
+    if resource == "Devices":
+        app: dict[str, Any] = {
+            "app": "SyslogCollector",
+            "uuid": plugin_uuid(),
+            "sid": f"syslog|device-{holder['name']}",
+        }
+    else:
+        app = {"app": "SyslogCollector", "uuid": plugin_uuid(), "sid": f"syslog|{holder['name']}",
+               "policy_id": holder["id"]}  # fmt: skip
     app.update({k: v for k, v in data.items() if k in FIELDS})
     app.setdefault("processpolicy", NONE)
     return app

@@ -40,4 +40,4 @@ def seed(ctx: SeedContext) -> list[dict[str, Any]]:
     return [user_object(ctx.oid("Users", spec.username), spec) for spec in (ADMIN, *ctx.users)]
 
 
-KIND: Kind = read_only("Users", "User", "username", seed)
+KIND: Kind = read_only("Users", "User", "username", seed, refreshable=True)
