@@ -33,7 +33,7 @@ _REFRESH_ROUTES = (
 _FIXED_SEGMENTS = frozenset(
     {"RepoPaths", "RemoteRepos", "fetch", "CompiledNormalizers", "activate", "deactivate", "plugins",
      *ALERT_FETCH_KINDS, *(route[-1] for route in _REFRESH_ROUTES),
-     *(segment for kind in KINDS.values() for segment in (*kind.variants, *kind.sub_reads))}
+     *(segment for kind in KINDS.values() for segment in (*kind.variants, *kind.sub_reads, *kind.actions))}
 )  # fmt: skip
 
 
@@ -256,18 +256,21 @@ class DirectorApp:
 
     def _read(self, node: NodeState, kind: Kind, rest: list[str]) -> tuple[int, Any]:
         if not rest:
-            return 200, self.store.list_view(node, kind.path)
+            rows = self.store.list_view(node, kind.path)
+            return 200, [rows] if kind.nested_list else rows
         if kind.singleton:
             raise failed(404, "unknown endpoint")
         self.store.settle(node)
         obj = node.objects(kind.path).get(rest[0])
         if obj is None:
             raise failed(404, f"{kind.label} with id '{rest[0]}' not found")
-        return 200, self.store.read_view(kind.path, obj)
+        return 200, self.store.read_view(node, kind.path, obj)
 
     def _write(self, method: str, node: NodeState, kind: Kind, rest: list[str], body: bytes,
                *, variant: tuple[str, str] | None) -> tuple[int, Any]:  # fmt: skip
         resource = kind.path
+        if not kind.editable and method in ("POST", "PUT"):
+            raise failed(405, f"{resource} has no Create or Edit")
         if kind.variants and variant is None and method in ("POST", "PUT"):
             paths = " or ".join(f"{resource}/{segment}" for segment in kind.variants)
             raise failed(405, f"method {method} is not allowed here; write through {paths}")
@@ -276,7 +279,7 @@ class DirectorApp:
         if method == "POST" and not rest:
             data = _with_variant(_envelope(body), variant)
             _validated(kind.validate, data, True)
-            return self._submit(node, "create", resource, None, data)
+            return self._submit(node, "create", resource, None, _masked(kind, data))
         if method in ("PUT", "DELETE") and len(rest) == 1:
             self.store.settle(node)
             if rest[0] not in node.objects(resource):
@@ -285,7 +288,7 @@ class DirectorApp:
                 return self._submit(node, "delete", resource, rest[0], {})
             data = _with_variant(self._edit_body(body, rest[0]), variant)
             _validated(kind.validate, data, False)
-            return self._submit(node, "edit", resource, rest[0], data)
+            return self._submit(node, "edit", resource, rest[0], _masked(kind, data))
         raise failed(405, f"method {method} is not allowed here")
 
     def _save_singleton(self, method: str, node: NodeState, kind: Kind, rest: list[str],
@@ -307,6 +310,8 @@ class DirectorApp:
         if kind is not None and len(rest) == 1 and rest[0] in kind.sub_reads:
             _only(method, "GET")
             return 200, kind.sub_reads[rest[0]](node)
+        if kind is not None and len(rest) == 2 and rest[1] in kind.actions:
+            return self._action(method, node, kind, rest, body)
         if route == ("Repos", "RepoPaths"):
             _only(method, "GET")
             return 200, [{"paths": list(node.repo_paths)}]
@@ -334,6 +339,20 @@ class DirectorApp:
         if resource == "AlertRules":
             return self._alert_rules(method, node, rest, body)
         return None
+
+    def _action(self, method: str, node: NodeState, kind: Kind, rest: list[str], body: bytes) -> tuple[int, Any]:
+        """``POST {path}/{id}/<action>``: validated synchronously, applied by an order."""
+        _only(method, "POST")
+        obj_id, segment = rest
+        data = _envelope(body)
+        try:
+            kind.actions[segment].validate(data)
+        except Invalid as exc:
+            raise failed(400, str(exc)) from None
+        self.store.settle(node)
+        if obj_id not in node.objects(kind.path):
+            raise failed(404, f"{kind.label} with id '{obj_id}' not found")
+        return self._submit(node, f"action:{segment}", kind.path, obj_id, _masked(kind, data))
 
     def _plugins(self, method: str, node: NodeState, resource: str, obj_id: str) -> tuple[int, Any]:
         """``{id}/plugins`` of a device or a log collection policy: its collector instances (``col_apps``)."""
@@ -418,6 +437,14 @@ def _envelope(body: bytes) -> dict[str, Any]:
 def _with_variant(data: dict[str, Any], variant: tuple[str, str] | None) -> dict[str, Any]:
     """The body plus what its write sub-path stands for (``Lists/static`` -> ``list_type: static_list``)."""
     return data if variant is None else {**data, variant[0]: variant[1]}
+
+
+MASK = "<set>"
+"""What an order stores in place of a write-only value (a password): that one was sent, never what it was."""
+
+
+def _masked(kind: Kind, data: dict[str, Any]) -> dict[str, Any]:
+    return {k: MASK if k in kind.write_only else v for k, v in data.items()}
 
 
 def _validated(check: Any, data: dict[str, Any], create: bool) -> None:

@@ -90,6 +90,10 @@ class EmulatorConfig:
     alert_delay_needs_log_ts: bool = True
     """Refuse an alert rule with ``delay_interval_minute`` unless the node's SystemSettingsGeneral
     ``timestamp_on`` is ``log_ts`` (documented as required; whether the Director refuses is not, §7.16)."""
+    usergroup_all_flags: Literal["expanded", "kept"] = "expanded"
+    """What a UserGroup read shows for ``include_all_*`` flags: the documented read example has only explicit
+    lists, so ``expanded`` lists the names the flag covered when written; ``kept`` returns the flags as sent
+    (undocumented which one the Director does, docs/director-api.md §7.14)."""
     block_referenced_deletes: bool = True
     """Refuse (as an order failure) deleting an object another object still references."""
     token_ttl: float | None = None

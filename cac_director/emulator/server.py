@@ -141,6 +141,7 @@ class Emulator:
             "returns_compiled_normalizer": c.returns_compiled_normalizer,
             "list_age_limits": c.list_age_limits,
             "alert_delay_needs_log_ts": c.alert_delay_needs_log_ts,
+            "usergroup_all_flags": c.usergroup_all_flags,
         }
 
     def set_runtime_config(self, **changes: Any) -> dict[str, Any]:
@@ -159,6 +160,8 @@ class Emulator:
                     raise ValueError("semantic_errors must be 'order' or 'sync'")
                 elif key == "put_semantics" and raw not in ("merge", "replace"):
                     raise ValueError("put_semantics must be 'merge' or 'replace'")
+                elif key == "usergroup_all_flags" and raw not in ("expanded", "kept"):
+                    raise ValueError("usergroup_all_flags must be 'expanded' or 'kept'")
                 elif key == "list_age_limits" and raw not in ("tables", "any"):
                     raise ValueError("list_age_limits must be 'tables' or 'any'")
                 elif key in (
@@ -188,6 +191,10 @@ class Emulator:
     def oob_update(self, pool_uuid: str, node_id: str, resource: str, obj_id: str, fields: dict[str, Any]) -> None:
         """Change an object as if in the Director console (write-side field names; no validation, no order)."""
         self.store.oob_update(pool_uuid, node_id, resource, obj_id, fields)
+
+    def oob_create(self, pool_uuid: str, node_id: str, resource: str, fields: dict[str, Any]) -> str:
+        """Add an object as if in the console (READ-side field names; no validation, no order); returns its id."""
+        return self.store.oob_create(pool_uuid, node_id, resource, fields)
 
     def oob_delete(self, pool_uuid: str, node_id: str, resource: str, obj_id: str) -> None:
         self.store.oob_delete(pool_uuid, node_id, resource, obj_id)

@@ -61,7 +61,7 @@ class NodeState:
     stale: dict[str, tuple[float, list[dict[str, Any]]]] = field(default_factory=dict)
     username: str = "admin"
 
-    # -- what resources.py reads
+    # -- what the kinds (kinds/<type>.py) read
     def objects(self, resource: str) -> dict[str, dict[str, Any]]:
         return self.objects_by_kind.setdefault(resource, {})
 
@@ -186,7 +186,7 @@ class Store:
         op, resource, data = order.op, order.resource, order.data
         if op == "create":
             return KINDS[resource].check(node, data, None)
-        if op in ("edit", "delete", "activate", "deactivate"):
+        if op in ("edit", "delete", "activate", "deactivate") or op.startswith("action:"):
             existing = node.objects(resource).get(order.target or "")
             label = KINDS[resource].label
             if existing is None:
@@ -196,6 +196,10 @@ class Store:
                 return [f"{label} '{existing.get(KINDS[resource].name_key)}' is built-in and cannot be {verb}"]
             if op == "edit":
                 return KINDS[resource].check(node, data, existing)
+            blocker = KINDS[resource].delete_check if op == "delete" else None
+            blocked = blocker(node, existing) if blocker is not None else []
+            if blocked:
+                return blocked
             if op == "delete" and self.config.block_referenced_deletes:
                 refs = KINDS[resource].referenced_by(node, existing)
                 if refs:
@@ -225,7 +229,7 @@ class Store:
             snapshot = copy.deepcopy(list(node.objects(resource).values()))
             node.stale[resource] = (now + lag, snapshot)
 
-    def _apply(self, node: NodeState, order: Order) -> dict[str, Any]:
+    def _apply(self, node: NodeState, order: Order) -> dict[str, Any]:  # noqa: PLR0911 - one branch per op
         op, resource, data = order.op, order.resource, order.data
         if op in ("fetch_remote", "fetch_alerts", "refresh"):
             return self._read_order(node, order)
@@ -254,6 +258,10 @@ class Store:
         if op == "delete":
             del objects[target]
             return {"success": True, "errors": [], "message": f"{label} deleted"}
+        if op.startswith("action:"):
+            segment = op.removeprefix("action:")
+            KINDS[resource].actions[segment].apply(objects[target], data)
+            return {"success": True, "errors": [], "message": f"{label} {segment} done"}
         objects[target]["active"] = op == "activate"
         return {"success": True, "errors": [], "message": f"{label} {op}d"}
 
@@ -286,7 +294,7 @@ class Store:
                         continue
                     if sources and not set(sources) & set(rule.get("log_source", [])):
                         continue
-                    rows.append(copy.deepcopy(rule))
+                    rows.append(copy.deepcopy(self.read_view(node, "AlertRules", rule)))
             return {"success": True, "errors": [], "message": "Fetched", "rows": rows}
         for key in list(node.stale):
             if order.resource in ("*", key):
@@ -305,14 +313,14 @@ class Store:
         self.settle(node)
         stale = node.stale.get(resource)
         if stale is not None and stale[0] > time.time():
-            return [self.read_view(resource, obj) for obj in stale[1]]
+            return [self.read_view(node, resource, obj) for obj in stale[1]]
         # Live objects: the caller serialises them before releasing the store lock.
-        return [self.read_view(resource, obj) for obj in node.objects(resource).values()]
+        return [self.read_view(node, resource, obj) for obj in node.objects(resource).values()]
 
-    def read_view(self, resource: str, obj: dict[str, Any]) -> dict[str, Any]:
+    def read_view(self, node: NodeState, resource: str, obj: dict[str, Any]) -> dict[str, Any]:
         """One stored object as a Director GET returns it."""
         view = KINDS[resource].read_view if resource in KINDS else None
-        return obj if view is None else view(obj, self.config)
+        return obj if view is None else view(node, obj, self.config)
 
     # ------------------------------------------------------------ out-of-band (console) changes
     def oob_update(self, pool_uuid: str, node_id: str, resource: str, obj_id: str, fields: dict[str, Any]) -> None:
@@ -325,6 +333,19 @@ class Store:
             updated = KINDS[resource].to_read(node, fields, node.objects(resource)[obj_id])
             node.objects(resource)[obj_id] = updated
             self.persist()
+
+    def oob_create(self, pool_uuid: str, node_id: str, resource: str, fields: dict[str, Any]) -> str:
+        """Add an object as the console (or the system) would: READ-side fields, no validation, no order."""
+        with self.lock:
+            node = self.node(pool_uuid, node_id)
+            self.settle(node)
+            if resource not in KINDS:
+                raise KeyError(resource)
+            obj = KINDS[resource].to_read(node, fields, None)
+            obj["id"] = node.new_id()
+            node.objects(resource)[obj["id"]] = obj
+            self.persist()
+            return str(obj["id"])
 
     def oob_delete(self, pool_uuid: str, node_id: str, resource: str, obj_id: str) -> None:
         with self.lock:
@@ -388,8 +409,12 @@ class Store:
             node = self.nodes.get((pool_uuid, ident))
             if node is None:
                 continue  # a node no longer configured: its state is dropped
-            node.objects_by_kind = saved["objects"]
-            node.builtin = set(saved["builtin"])
+            # Resource types added since the file was written keep their fresh seeds (a state file written
+            # before SystemSettingsGeneral was emulated still gives every node its settings).
+            fresh, fresh_builtin = node.objects_by_kind, node.builtin
+            added = {path: objects for path, objects in fresh.items() if path not in saved["objects"]}
+            node.objects_by_kind = {**saved["objects"], **added}
+            node.builtin = set(saved["builtin"]) | {i for objects in added.values() for i in objects} & fresh_builtin
             node.repo_counter = saved["repo_counter"]
             node.id_counter = saved["id_counter"]
             node.orders = {o["id"]: Order(**o) for o in saved.get("orders", [])}

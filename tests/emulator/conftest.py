@@ -71,6 +71,7 @@ def _fresh(request: pytest.FixtureRequest) -> Iterator[None]:
         returns_compiled_normalizer=False,
         list_age_limits="tables",
         alert_delay_needs_log_ts=True,
+        usergroup_all_flags="expanded",
     )
     running.reset_request_log()
     yield

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cac_director.emulator.kinds import system_settings_general
+from cac_director.emulator.kinds import alert_notifications, system_settings_general
 from cac_director.emulator.kinds.common import Kind, duplicate, merge, plain, renamed_to_taken
 from cac_director.emulator.validation import (
     Invalid,
@@ -18,6 +18,7 @@ from cac_director.emulator.validation import (
 )
 
 if TYPE_CHECKING:
+    from cac_director.emulator.config import EmulatorConfig
     from cac_director.emulator.store import NodeState
 
 RISKS = ("low", "medium", "high", "critical")
@@ -111,5 +112,21 @@ def check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None
     return errors
 
 
-KIND = Kind("AlertRules", "Alert rule", "searchname", validate, to_read, check, listable=False,
-            kept_on_replace=("owner",))  # fmt: skip
+def read_view(node: NodeState, obj: dict[str, Any], config: EmulatorConfig) -> dict[str, Any]:
+    """Fetch rows: the rule without its notification settings, which nothing reads back (§7.18)."""
+    return {k: v for k, v in obj.items() if k != "notifications"}
+
+
+KIND = Kind(
+    "AlertRules",
+    "Alert rule",
+    "searchname",
+    validate,
+    to_read,
+    check,
+    listable=False,
+    kept_on_replace=("owner", "notifications"),
+    read_view=read_view,
+    actions=alert_notifications.ACTIONS,
+    write_only=alert_notifications.SECRETS,
+)

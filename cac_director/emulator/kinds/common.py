@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cac_director.emulator.config import UserSpec
 from cac_director.emulator.ids import seed_object_id
-from cac_director.emulator.validation import Invalid
+from cac_director.emulator.validation import Invalid, need_str, opt_str
 
 if TYPE_CHECKING:
     from cac_director.emulator.config import EmulatorConfig
@@ -27,7 +27,22 @@ Validate = Callable[[dict[str, Any], bool], None]
 ToRead = Callable[["NodeState", dict[str, Any], "dict[str, Any] | None"], dict[str, Any]]
 Check = Callable[["NodeState", dict[str, Any], "dict[str, Any] | None"], list[str]]
 References = Callable[["NodeState", dict[str, Any]], list[str]]
-ReadView = Callable[[dict[str, Any], "EmulatorConfig"], dict[str, Any]]
+ReadView = Callable[["NodeState", dict[str, Any], "EmulatorConfig"], dict[str, Any]]
+DeleteCheck = Callable[["NodeState", dict[str, Any]], list[str]]
+
+
+@dataclass(frozen=True)
+class Action:
+    """``POST …/{path}/{id}/<segment>``: an order that changes one stored object (``Users/{id}/unlock``)."""
+
+    apply: Callable[[dict[str, Any], dict[str, Any]], None]
+    """(stored object, request data) -> changes the object in place."""
+    validate: Callable[[dict[str, Any]], None] = lambda _data: None
+    """Raises Invalid (a synchronous 400) for a malformed body."""
+
+
+def set_active(value: bool) -> Action:
+    return Action(lambda obj, _data: obj.update(active=value))
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,16 @@ class Kind:
     """Write sub-paths (``Lists/static``): segment -> (read key, value) the path stands for."""
     singleton: bool = False
     """One object per node: List returns a one-element array, a POST on the collection path saves it."""
+    editable: bool = True
+    """False: the API has no Create or Edit (POST/PUT are 405s), only reads, actions and Trash."""
+    nested_list: bool = False
+    """List answers the array nested in another array (``[[{…}]]``, DistributedCollectors §7.17)."""
+    actions: dict[str, Action] = field(default_factory=dict)
+    write_only: tuple[str, ...] = ()
+    """Write keys (passwords) checked by ``validate`` and then masked before the order is stored: no read, dump
+    or state file ever holds them."""
+    delete_check: DeleteCheck | None = None
+    """Why a delete fails besides references (``Users``: the user must be deactivated first)."""
 
 
 def read_only(path: str, label: str, name_key: str, seed: Seed | None = None, *, refreshable: bool = False) -> Kind:
@@ -173,6 +198,19 @@ def unique_name(node: NodeState, resource: str, key: str, data: dict[str, Any],
                 existing: dict[str, Any] | None) -> list[str]:  # fmt: skip
     """Names are unique per node, on create and on rename."""
     return duplicate(node, resource, key, data, existing) + renamed_to_taken(node, resource, key, data, existing)
+
+
+def used_by(node: NodeState, resource: str, name_key: str, key: str, value: Any) -> list[str]:
+    """The objects of ``resource`` whose ``key`` is ``value``, as a referenced delete names them."""
+    return [f"{resource} '{o[name_key]}'" for o in node.objects(resource).values() if o.get(key) == value]
+
+
+def name_on_create(data: dict[str, Any], create: bool) -> None:
+    """``name`` is mandatory on create; an edit may leave it out (it is fixed, or sent back unchanged)."""
+    if create:
+        need_str(data, "name")
+    else:
+        opt_str(data, "name")
 
 
 def missing_ids(node: NodeState, resource: str, ids: list[str], what: str) -> list[str]:

@@ -60,11 +60,13 @@ def check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None
     errors += renamed_to_taken(node, "Devices", "name", data, existing)
     errors += missing_ids(node, "DeviceGroups", data.get("devicegroup", []), "device group")
     errors += missing_ids(node, "LogCollectionPolicies", data.get("logpolicy", []), "log collection policy")
-    # Distributed collectors are not emulated: any id is unknown, except the ones the device already carries
-    # (set out of band), which a complete PUT sends back.
+    # An id the device already carries is accepted back: a complete PUT returns what the console attached.
     held = (existing or {}).get("distributed_collector", [])
+    collectors = node.objects("DistributedCollectors")
     errors += [
-        f"distributed collector id '{c}' does not exist" for c in data.get("distributed_collector", []) if c not in held
+        f"distributed collector id '{c}' does not exist on this LogPoint"
+        for c in data.get("distributed_collector", [])
+        if c not in collectors and c not in held
     ]
     return errors
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cac_director.emulator.kinds.common import Kind, duplicate, merge, plain, renamed_to_taken
+from cac_director.emulator.kinds.common import Kind, duplicate, merge, plain, renamed_to_taken, used_by
 from cac_director.emulator.validation import Invalid, mapping_items, need_bool, need_enum, need_str, opt_str, sub
 
 if TYPE_CHECKING:
@@ -65,11 +65,7 @@ def check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None
 
 
 def referenced_by(node: NodeState, obj: dict[str, Any]) -> list[str]:
-    return [
-        f"ProcessingPolicy '{pp['policy_name']}'"
-        for pp in node.objects("ProcessingPolicy").values()
-        if pp.get("enrich_policy") == obj["id"]
-    ]
+    return used_by(node, "ProcessingPolicy", "policy_name", "enrich_policy", obj["id"])
 
 
 KIND = Kind("EnrichmentPolicy", "Enrichment policy", "name", validate, to_read, check, referenced_by)

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cac_director.emulator.kinds.common import Kind, duplicate, immutable, merge, plain
-from cac_director.emulator.validation import need_str, opt_str
+from cac_director.emulator.kinds.common import Kind, duplicate, immutable, merge, name_on_create, plain
+from cac_director.emulator.validation import opt_str
 
 if TYPE_CHECKING:
     from cac_director.emulator.store import NodeState
 
 
 def validate(data: dict[str, Any], create: bool) -> None:
-    if create:
-        need_str(data, "name")
-    else:
-        opt_str(data, "name")
+    name_on_create(data, create)
     opt_str(data, "description")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cac_director.emulator.kinds.common import Kind, SeedContext, duplicate, immutable, merge
-from cac_director.emulator.validation import csv_string, need_str, opt_str
+from cac_director.emulator.kinds.common import Kind, SeedContext, duplicate, immutable, merge, name_on_create, used_by
+from cac_director.emulator.validation import csv_string
 
 if TYPE_CHECKING:
     from cac_director.emulator.config import EmulatorConfig
@@ -13,10 +13,7 @@ if TYPE_CHECKING:
 
 
 def validate(data: dict[str, Any], create: bool) -> None:
-    if create:
-        need_str(data, "name")
-    else:
-        opt_str(data, "name")
+    name_on_create(data, create)
     csv_string(data, "norm_packages")
     csv_string(data, "compiled_normalizer")
 
@@ -42,7 +39,7 @@ def to_read(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | No
     return merge(existing, updates, server, node)
 
 
-def read_view(obj: dict[str, Any], config: EmulatorConfig) -> dict[str, Any]:
+def read_view(node: NodeState, obj: dict[str, Any], config: EmulatorConfig) -> dict[str, Any]:
     """Without ``compiled_normalizer`` unless configured: the documented Get/List examples lack it (§7.3)."""
     if config.returns_compiled_normalizer or "compiled_normalizer" not in obj:
         return obj
@@ -63,11 +60,7 @@ def check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None
 
 
 def referenced_by(node: NodeState, obj: dict[str, Any]) -> list[str]:
-    return [
-        f"ProcessingPolicy '{pp['policy_name']}'"
-        for pp in node.objects("ProcessingPolicy").values()
-        if pp.get("norm_policy") == obj["name"]
-    ]
+    return used_by(node, "ProcessingPolicy", "policy_name", "norm_policy", obj["name"])
 
 
 def seed(ctx: SeedContext) -> list[dict[str, Any]]:

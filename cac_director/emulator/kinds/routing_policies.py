@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cac_director.emulator.kinds.common import Kind, SeedContext, duplicate, merge, plain, renamed_to_taken
+from cac_director.emulator.kinds.common import Kind, SeedContext, duplicate, merge, plain, renamed_to_taken, used_by
 from cac_director.emulator.validation import Invalid, mapping_items, need_enum, need_str, opt_str, sub
 
 if TYPE_CHECKING:
@@ -49,11 +49,7 @@ def check(node: NodeState, data: dict[str, Any], existing: dict[str, Any] | None
 
 
 def referenced_by(node: NodeState, obj: dict[str, Any]) -> list[str]:
-    return [
-        f"ProcessingPolicy '{pp['policy_name']}'"
-        for pp in node.objects("ProcessingPolicy").values()
-        if pp.get("routing_policy") == obj["id"]
-    ]
+    return used_by(node, "ProcessingPolicy", "policy_name", "routing_policy", obj["id"])
 
 
 def seed(ctx: SeedContext) -> list[dict[str, Any]]:
