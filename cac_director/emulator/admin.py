@@ -16,6 +16,7 @@ POST     /_emulator/reset                                                every n
 POST     /_emulator/nodes/{pool}/{node}/reset                            one node back to its seeds
 GET      /_emulator/nodes/{pool}/{node}/objects                          dump: objects per resource, built-ins, orders
 GET      /_emulator/nodes/{pool}/{node}/objects/{Resource}               stored objects (READ shape, never lagging)
+POST     /_emulator/nodes/{pool}/{node}/objects/{Resource}               out-of-band create (READ-side field names)
 PATCH    /_emulator/nodes/{pool}/{node}/objects/{Resource}/{id}          out-of-band edit (WRITE-side field names)
 DELETE   /_emulator/nodes/{pool}/{node}/objects/{Resource}/{id}          out-of-band delete
 =======  ==============================================================  ==========================================
@@ -106,6 +107,10 @@ class AdminEndpoint:
                 return 200, emu.store.dump(pool, node)
             if len(parts) == 5 and tail[:2] == ("GET", "objects"):
                 return 200, emu.objects(pool, node, parts[4])
+            if len(parts) == 5 and tail[:2] == ("POST", "objects"):
+                if not isinstance(payload, dict):
+                    raise ValueError("body must be a JSON object of read-side fields")
+                return 200, {"status": "ok", "id": emu.oob_create(pool, node, parts[4], payload)}
             if len(parts) == 6 and parts[3] == "objects":
                 if method == "PATCH":
                     if not isinstance(payload, dict):

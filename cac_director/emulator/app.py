@@ -19,23 +19,22 @@ from typing import Any
 from cac_director.emulator.config import EmulatorConfig
 from cac_director.emulator.faults import Faults
 from cac_director.emulator.http import Receive, Scope, Send, drop_connection, dumps, read_body, send_bytes, send_json
-from cac_director.emulator.resources import KINDS, LISTABLE, WRITABLE, syslog_validate
+from cac_director.emulator.kinds import KINDS, LISTABLE, WRITABLE, syslog_collectors
+from cac_director.emulator.kinds.alert_rules import FETCH_KINDS as ALERT_FETCH_KINDS
+from cac_director.emulator.kinds.common import Kind
 from cac_director.emulator.store import NodeState, Order, Store
 from cac_director.emulator.validation import Invalid
-
-ALERT_FETCH_KINDS = ("MyAlertRules", "SharedAlertRules", "UsedAlertRules", "UsedSharedAlertRules", "VendorAlertRules")
-_FIXED_SEGMENTS = frozenset(
-    {"RepoPaths", "RemoteRepos", "fetch", "refreshlist", "CompiledNormalizers", "activate", "deactivate", "plugins",
-     *ALERT_FETCH_KINDS}
-)  # fmt: skip
-
 
 _REFRESH_ROUTES = (
     ("Repos", "RepoPaths", "refreshlist"),
     ("NormalizationPackage", "CompiledNormalizers", "refreshlist"),
-    ("EnrichmentSource", "refreshlist"),
-    ("Users", "refreshlist"),
+    *((kind.path, segment) for kind in KINDS.values() for segment in kind.refresh_routes),
 )
+_FIXED_SEGMENTS = frozenset(
+    {"RepoPaths", "RemoteRepos", "fetch", "CompiledNormalizers", "activate", "deactivate", "plugins",
+     *ALERT_FETCH_KINDS, *(route[-1] for route in _REFRESH_ROUTES),
+     *(segment for kind in KINDS.values() for segment in (*kind.variants, *kind.sub_reads, *kind.actions))}
+)  # fmt: skip
 
 
 class HTTPAnswer(Exception):
@@ -241,38 +240,78 @@ class DirectorApp:
         special = self._special(method, node, resource, rest, body)
         if special is not None:
             return special
-        if resource not in KINDS or len(rest) > 1:
+        kind = KINDS.get(resource)
+        if kind is None:
+            raise failed(404, "unknown endpoint")
+        variant: tuple[str, str] | None = None
+        if method in ("POST", "PUT") and rest and rest[0] in kind.variants:
+            variant, rest = kind.variants[rest[0]], rest[1:]
+        if len(rest) > 1:
             raise failed(404, "unknown endpoint")
         if method == "GET" and resource in LISTABLE:
-            if not rest:
-                return 200, self.store.list_view(node, resource)
-            self.store.settle(node)
-            obj = node.objects(resource).get(rest[0])
-            if obj is None:
-                raise failed(404, f"{KINDS[resource].label} with id '{rest[0]}' not found")
-            return 200, self.store.read_view(resource, obj)
+            return self._read(node, kind, rest)
         if resource not in WRITABLE:
             raise failed(405, f"method {method} is not allowed on {resource}")
-        kind = KINDS[resource]
+        return self._write(method, node, kind, rest, body, variant=variant)
+
+    def _read(self, node: NodeState, kind: Kind, rest: list[str]) -> tuple[int, Any]:
+        if not rest:
+            rows = self.store.list_view(node, kind.path)
+            return 200, [rows] if kind.nested_list else rows
+        if kind.singleton:
+            raise failed(404, "unknown endpoint")
+        self.store.settle(node)
+        obj = node.objects(kind.path).get(rest[0])
+        if obj is None:
+            raise failed(404, f"{kind.label} with id '{rest[0]}' not found")
+        return 200, self.store.read_view(node, kind.path, obj)
+
+    def _write(self, method: str, node: NodeState, kind: Kind, rest: list[str], body: bytes,
+               *, variant: tuple[str, str] | None) -> tuple[int, Any]:  # fmt: skip
+        resource = kind.path
+        if not kind.editable and method in ("POST", "PUT"):
+            raise failed(405, f"{resource} has no Create or Edit")
+        if kind.variants and variant is None and method in ("POST", "PUT"):
+            paths = " or ".join(f"{resource}/{segment}" for segment in kind.variants)
+            raise failed(405, f"method {method} is not allowed here; write through {paths}")
+        if kind.singleton:
+            return self._save_singleton(method, node, kind, rest, body)
         if method == "POST" and not rest:
-            data = _envelope(body)
+            data = _with_variant(_envelope(body), variant)
             _validated(kind.validate, data, True)
-            return self._submit(node, "create", resource, None, data)
+            return self._submit(node, "create", resource, None, _masked(kind, data))
         if method in ("PUT", "DELETE") and len(rest) == 1:
             self.store.settle(node)
             if rest[0] not in node.objects(resource):
                 raise failed(404, f"{kind.label} with id '{rest[0]}' not found")
             if method == "DELETE":
                 return self._submit(node, "delete", resource, rest[0], {})
-            data = self._edit_body(body, rest[0])
+            data = _with_variant(self._edit_body(body, rest[0]), variant)
             _validated(kind.validate, data, False)
-            return self._submit(node, "edit", resource, rest[0], data)
+            return self._submit(node, "edit", resource, rest[0], _masked(kind, data))
         raise failed(405, f"method {method} is not allowed here")
+
+    def _save_singleton(self, method: str, node: NodeState, kind: Kind, rest: list[str],
+                        body: bytes) -> tuple[int, Any]:  # fmt: skip
+        """Save is a POST on the collection path that updates the node's one object (§7.16); no create or trash."""
+        if method != "POST" or rest:
+            raise failed(405, f"method {method} is not allowed here; {kind.path} is saved by POST {kind.path}")
+        data = _envelope(body)
+        _validated(kind.validate, data, False)
+        self.store.settle(node)
+        (target,) = node.objects(kind.path)
+        return self._submit(node, "edit", kind.path, target, data)
 
     def _special(  # noqa: PLR0911 - a route table
         self, method: str, node: NodeState, resource: str, rest: list[str], body: bytes
     ) -> tuple[int, Any] | None:
         route = (resource, *rest)
+        kind = KINDS.get(resource)
+        if kind is not None and len(rest) == 1 and rest[0] in kind.sub_reads:
+            _only(method, "GET")
+            return 200, kind.sub_reads[rest[0]](node)
+        if kind is not None and len(rest) == 2 and rest[1] in kind.actions:
+            return self._action(method, node, kind, rest, body)
         if route == ("Repos", "RepoPaths"):
             _only(method, "GET")
             return 200, [{"paths": list(node.repo_paths)}]
@@ -293,18 +332,36 @@ class DirectorApp:
         if route == ("Timezone",):
             _only(method, "GET")
             return 200, node.timezones
-        if resource == "Devices" and len(rest) == 2 and rest[1] == "plugins":
-            _only(method, "GET")
-            self.store.settle(node)
-            device = node.objects("Devices").get(rest[0])
-            if device is None:
-                raise failed(404, f"Device with id '{rest[0]}' not found")
-            return 200, device.get("col_apps", [])
+        if resource in ("Devices", "LogCollectionPolicies") and len(rest) == 2 and rest[1] == "plugins":
+            return self._plugins(method, node, resource, rest[0])
         if resource == "SyslogCollector":
             return self._syslog(method, node, rest, body)
         if resource == "AlertRules":
             return self._alert_rules(method, node, rest, body)
         return None
+
+    def _action(self, method: str, node: NodeState, kind: Kind, rest: list[str], body: bytes) -> tuple[int, Any]:
+        """``POST {path}/{id}/<action>``: validated synchronously, applied by an order."""
+        _only(method, "POST")
+        obj_id, segment = rest
+        data = _envelope(body)
+        try:
+            kind.actions[segment].validate(data)
+        except Invalid as exc:
+            raise failed(400, str(exc)) from None
+        self.store.settle(node)
+        if obj_id not in node.objects(kind.path):
+            raise failed(404, f"{kind.label} with id '{obj_id}' not found")
+        return self._submit(node, f"action:{segment}", kind.path, obj_id, _masked(kind, data))
+
+    def _plugins(self, method: str, node: NodeState, resource: str, obj_id: str) -> tuple[int, Any]:
+        """``{id}/plugins`` of a device or a log collection policy: its collector instances (``col_apps``)."""
+        _only(method, "GET")
+        self.store.settle(node)
+        holder = node.objects(resource).get(obj_id)
+        if holder is None:
+            raise failed(404, f"{KINDS[resource].label} with id '{obj_id}' not found")
+        return 200, holder.get("col_apps", [])
 
     def _edit_body(self, body: bytes, path_id: str) -> dict[str, Any]:
         """A PUT's ``data``; every Edit table lists ``id`` as mandatory (§4.1, §7.19), so it must name the path's."""
@@ -318,7 +375,7 @@ class DirectorApp:
     def _syslog(self, method: str, node: NodeState, rest: list[str], body: bytes) -> tuple[int, Any]:
         if method == "POST" and not rest:
             data = _envelope(body)
-            _validated(syslog_validate, data, True)
+            _validated(syslog_collectors.validate, data, True)
             return self._submit(node, "syslog_create", "SyslogCollector", None, data)
         if method in ("PUT", "DELETE") and len(rest) == 1:
             self.store.settle(node)
@@ -327,7 +384,7 @@ class DirectorApp:
             if method == "DELETE":
                 return self._submit(node, "syslog_delete", "SyslogCollector", rest[0], {})
             data = self._edit_body(body, rest[0])
-            _validated(syslog_validate, data, False)
+            _validated(syslog_collectors.validate, data, False)
             return self._submit(node, "syslog_edit", "SyslogCollector", rest[0], data)
         # No List/Get exists for collectors (docs/director-api.md §7.8): instances are read from Devices col_apps.
         raise failed(405 if not rest or len(rest) == 1 else 404, "SyslogCollector has no such endpoint")
@@ -375,6 +432,19 @@ def _envelope(body: bytes) -> dict[str, Any]:
     if not isinstance(payload["data"], dict):
         raise failed(400, "'data' must be an object")
     return payload["data"]
+
+
+def _with_variant(data: dict[str, Any], variant: tuple[str, str] | None) -> dict[str, Any]:
+    """The body plus what its write sub-path stands for (``Lists/static`` -> ``list_type: static_list``)."""
+    return data if variant is None else {**data, variant[0]: variant[1]}
+
+
+MASK = "<set>"
+"""What an order stores in place of a write-only value (a password): that one was sent, never what it was."""
+
+
+def _masked(kind: Kind, data: dict[str, Any]) -> dict[str, Any]:
+    return {k: MASK if k in kind.write_only else v for k, v in data.items()}
 
 
 def _validated(check: Any, data: dict[str, Any], create: bool) -> None:

@@ -84,6 +84,16 @@ class EmulatorConfig:
     returns_compiled_normalizer: bool = False
     """Whether NormalizationPolicy reads include ``compiled_normalizer``; the documented Get/List
     examples do not (docs/director-api.md §7.3), so by default they do not."""
+    list_age_limits: Literal["tables", "any"] = "tables"
+    """Dynamic list age limits: the Lists pages give no ranges, so ``tables`` applies the Tables pages' (day <= 9999,
+    hour <= 23, minute <= 59, total 0 or >= 30 min; docs/director-api.md §7.13) and ``any`` accepts every int >= 0."""
+    alert_delay_needs_log_ts: bool = True
+    """Refuse an alert rule with ``delay_interval_minute`` unless the node's SystemSettingsGeneral
+    ``timestamp_on`` is ``log_ts`` (documented as required; whether the Director refuses is not, §7.16)."""
+    usergroup_all_flags: Literal["expanded", "kept"] = "expanded"
+    """What a UserGroup read shows for ``include_all_*`` flags: the documented read example has only explicit
+    lists, so ``expanded`` lists the names the flag covered when written; ``kept`` returns the flags as sent
+    (undocumented which one the Director does, docs/director-api.md §7.14)."""
     block_referenced_deletes: bool = True
     """Refuse (as an order failure) deleting an object another object still references."""
     token_ttl: float | None = None

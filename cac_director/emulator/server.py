@@ -125,7 +125,8 @@ class Emulator:
                 for order in node.orders.values():
                     if order.result is None and order.due is None:
                         order.due = time.time()
-            self.store.settle_all()
+            for node in self.store.nodes.values():
+                self.store.settle(node)
 
     # ------------------------------------------------------------ runtime config
     def runtime_config(self) -> dict[str, Any]:
@@ -138,6 +139,9 @@ class Emulator:
             "put_semantics": c.put_semantics,
             "put_requires_id": c.put_requires_id,
             "returns_compiled_normalizer": c.returns_compiled_normalizer,
+            "list_age_limits": c.list_age_limits,
+            "alert_delay_needs_log_ts": c.alert_delay_needs_log_ts,
+            "usergroup_all_flags": c.usergroup_all_flags,
         }
 
     def set_runtime_config(self, **changes: Any) -> dict[str, Any]:
@@ -156,11 +160,16 @@ class Emulator:
                     raise ValueError("semantic_errors must be 'order' or 'sync'")
                 elif key == "put_semantics" and raw not in ("merge", "replace"):
                     raise ValueError("put_semantics must be 'merge' or 'replace'")
+                elif key == "usergroup_all_flags" and raw not in ("expanded", "kept"):
+                    raise ValueError("usergroup_all_flags must be 'expanded' or 'kept'")
+                elif key == "list_age_limits" and raw not in ("tables", "any"):
+                    raise ValueError("list_age_limits must be 'tables' or 'any'")
                 elif key in (
                     "monitor_leading_slash",
                     "block_referenced_deletes",
                     "put_requires_id",
                     "returns_compiled_normalizer",
+                    "alert_delay_needs_log_ts",
                 ):
                     value = bool(raw)
                 setattr(self.config, key, value)
@@ -182,6 +191,10 @@ class Emulator:
     def oob_update(self, pool_uuid: str, node_id: str, resource: str, obj_id: str, fields: dict[str, Any]) -> None:
         """Change an object as if in the Director console (write-side field names; no validation, no order)."""
         self.store.oob_update(pool_uuid, node_id, resource, obj_id, fields)
+
+    def oob_create(self, pool_uuid: str, node_id: str, resource: str, fields: dict[str, Any]) -> str:
+        """Add an object as if in the console (READ-side field names; no validation, no order); returns its id."""
+        return self.store.oob_create(pool_uuid, node_id, resource, fields)
 
     def oob_delete(self, pool_uuid: str, node_id: str, resource: str, obj_id: str) -> None:
         self.store.oob_delete(pool_uuid, node_id, resource, obj_id)

@@ -20,9 +20,11 @@ from typing import Any
 
 from cac_director.emulator.config import EmulatorConfig, NodeSpec, PoolSpec
 from cac_director.emulator.faults import Faults
-from cac_director.emulator.ids import minted_object_id, order_uuid, plugin_uuid
-from cac_director.emulator.resources import KINDS, SYSLOG_FIELDS, hide_unreturned, replaced, syslog_check
-from cac_director.emulator.seeds import CHARSETS, COMPILED_NORMALIZERS, TIMEZONES, seed_node
+from cac_director.emulator.ids import minted_object_id, order_uuid
+from cac_director.emulator.kinds import KINDS, syslog_collectors
+from cac_director.emulator.kinds.common import replaced
+from cac_director.emulator.kinds.normalization_packages import COMPILED_NORMALIZERS
+from cac_director.emulator.seeds import CHARSETS, TIMEZONES, seed_node
 from cac_director.errors import EmulatorError
 
 REMOTE_PORT = 5504
@@ -59,7 +61,7 @@ class NodeState:
     stale: dict[str, tuple[float, list[dict[str, Any]]]] = field(default_factory=dict)
     username: str = "admin"
 
-    # -- what resources.py reads
+    # -- what the kinds (kinds/<type>.py) read
     def objects(self, resource: str) -> dict[str, dict[str, Any]]:
         return self.objects_by_kind.setdefault(resource, {})
 
@@ -101,10 +103,12 @@ class NodeState:
         return minted_object_id(self.spec.identifier, self.id_counter)
 
     def find_collector(self, uuid: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        for device in self.objects("Devices").values():
-            for app in device.get("col_apps", []):
-                if app.get("uuid") == uuid:
-                    return device, app
+        """(device or log collection policy, its ``col_apps`` entry) of a collector instance."""
+        for resource in ("Devices", "LogCollectionPolicies"):
+            for holder in self.objects(resource).values():
+                for app in holder.get("col_apps", []):
+                    if app.get("uuid") == uuid:
+                        return holder, app
         return None
 
 
@@ -121,7 +125,7 @@ class Store:
 
     # ------------------------------------------------------------ lifecycle
     def _fresh(self, pool: PoolSpec, spec: NodeSpec) -> NodeState:
-        objects, builtin = seed_node(spec.identifier, self.config.users)
+        objects, builtin = seed_node(spec, self.config.users)
         return NodeState(pool=pool, spec=spec, store=self, objects_by_kind=objects, builtin=builtin)
 
     def _seed_all(self) -> None:
@@ -177,16 +181,12 @@ class Store:
         if changed:
             self.persist()
 
-    def settle_all(self) -> None:
-        for node in self.nodes.values():
-            self.settle(node)
-
     def precheck(self, node: NodeState, order: Order) -> list[str]:  # noqa: PLR0911 - one branch per op
         """Semantic errors of an order against the node's current state (nothing is changed)."""
         op, resource, data = order.op, order.resource, order.data
         if op == "create":
             return KINDS[resource].check(node, data, None)
-        if op in ("edit", "delete", "activate", "deactivate"):
+        if op in ("edit", "delete", "activate", "deactivate") or op.startswith("action:"):
             existing = node.objects(resource).get(order.target or "")
             label = KINDS[resource].label
             if existing is None:
@@ -196,22 +196,27 @@ class Store:
                 return [f"{label} '{existing.get(KINDS[resource].name_key)}' is built-in and cannot be {verb}"]
             if op == "edit":
                 return KINDS[resource].check(node, data, existing)
+            blocker = KINDS[resource].delete_check if op == "delete" else None
+            blocked = blocker(node, existing) if blocker is not None else []
+            if blocked:
+                return blocked
             if op == "delete" and self.config.block_referenced_deletes:
                 refs = KINDS[resource].referenced_by(node, existing)
                 if refs:
                     return [f"{label} '{existing.get(KINDS[resource].name_key)}' is in use by {', '.join(refs)}"]
             return []
         if op == "syslog_create":
-            device = node.objects("Devices").get(data.get("device_id", ""))
-            errors = syslog_check(node, data, device)
-            if device is not None and any(a.get("app") == "SyslogCollector" for a in device.get("col_apps", [])):
-                errors.append(f"device '{device['name']}' already has a SyslogCollector")
+            resource, holder = syslog_collectors.holder_of_new(node, data)
+            errors = syslog_collectors.check(node, data, holder)
+            if holder is not None and any(a.get("app") == "SyslogCollector" for a in holder.get("col_apps", [])):
+                what = "device" if resource == "Devices" else "log collection policy"
+                errors.append(f"{what} '{holder['name']}' already has a SyslogCollector")
             return errors
         if op in ("syslog_edit", "syslog_delete"):
             found = node.find_collector(order.target or "")
             if found is None:
                 return [f"SyslogCollector '{order.target}' does not exist"]
-            return syslog_check(node, data, found[0]) if op == "syslog_edit" else []
+            return syslog_collectors.check(node, data, found[0]) if op == "syslog_edit" else []
         return []
 
     def _lag(self, node: NodeState, resource: str) -> None:
@@ -224,13 +229,14 @@ class Store:
             snapshot = copy.deepcopy(list(node.objects(resource).values()))
             node.stale[resource] = (now + lag, snapshot)
 
-    def _apply(self, node: NodeState, order: Order) -> dict[str, Any]:
+    def _apply(self, node: NodeState, order: Order) -> dict[str, Any]:  # noqa: PLR0911 - one branch per op
         op, resource, data = order.op, order.resource, order.data
         if op in ("fetch_remote", "fetch_alerts", "refresh"):
             return self._read_order(node, order)
         label = KINDS[resource].label if resource in KINDS else resource
         if op.startswith("syslog_"):
             self._lag(node, "Devices")
+            self._lag(node, "LogCollectionPolicies")
             return self._apply_syslog(node, order)
         self._lag(node, resource)
         objects = node.objects(resource)
@@ -243,7 +249,8 @@ class Store:
             return {"success": True, "errors": [], "message": f"{label} created"}
         target = order.target or ""
         if op == "edit":
-            if self.config.put_semantics == "replace":
+            # A singleton's Save "updates the existing" settings (§7.16): it merges whatever the PUT semantics.
+            if self.config.put_semantics == "replace" and not KINDS[resource].singleton:
                 objects[target] = replaced(KINDS[resource], node, data, objects[target])
             else:
                 objects[target] = KINDS[resource].to_read(node, data, objects[target])
@@ -251,34 +258,25 @@ class Store:
         if op == "delete":
             del objects[target]
             return {"success": True, "errors": [], "message": f"{label} deleted"}
+        if op.startswith("action:"):
+            segment = op.removeprefix("action:")
+            KINDS[resource].actions[segment].apply(objects[target], data)
+            return {"success": True, "errors": [], "message": f"{label} {segment} done"}
         objects[target]["active"] = op == "activate"
         return {"success": True, "errors": [], "message": f"{label} {op}d"}
 
     def _apply_syslog(self, node: NodeState, order: Order) -> dict[str, Any]:
         data = order.data
         if order.op == "syslog_create":
-            device = node.objects("Devices")[data["device_id"]]
-            app: dict[str, Any] = {
-                "app": "SyslogCollector",
-                "uuid": plugin_uuid(),
-                "sid": f"syslog|device-{device['name']}",
-            }
-            app.update({k: v for k, v in data.items() if k in SYSLOG_FIELDS})
-            app.setdefault("processpolicy", "None")
-            device.setdefault("col_apps", []).append(app)
+            resource, holder = syslog_collectors.holder_of_new(node, data)
+            assert holder is not None  # precheck guarantees it
+            holder.setdefault("col_apps", []).append(syslog_collectors.new_instance(resource, holder, data))
             return {"success": True, "errors": [], "message": "SyslogCollector created"}
         found = node.find_collector(order.target or "")
         assert found is not None  # precheck guarantees it
         device, app = found
         if order.op == "syslog_edit":
-            if self.config.put_semantics == "replace":
-                for key in SYSLOG_FIELDS:
-                    app.pop(key, None)
-            app.update({k: v for k, v in data.items() if k in SYSLOG_FIELDS})
-            app.setdefault("processpolicy", "None")
-            if data.get("proxy_condition") != "uses_proxy":
-                app.pop("proxy_ip", None)
-                app.pop("hostname", None)
+            syslog_collectors.edit_instance(app, data, replace=self.config.put_semantics == "replace")
             return {"success": True, "errors": [], "message": "SyslogCollector edited"}
         device["col_apps"] = [a for a in device["col_apps"] if a.get("uuid") != order.target]
         return {"success": True, "errors": [], "message": "SyslogCollector deleted"}
@@ -296,7 +294,7 @@ class Store:
                         continue
                     if sources and not set(sources) & set(rule.get("log_source", [])):
                         continue
-                    rows.append(copy.deepcopy(rule))
+                    rows.append(copy.deepcopy(self.read_view(node, "AlertRules", rule)))
             return {"success": True, "errors": [], "message": "Fetched", "rows": rows}
         for key in list(node.stale):
             if order.resource in ("*", key):
@@ -315,29 +313,39 @@ class Store:
         self.settle(node)
         stale = node.stale.get(resource)
         if stale is not None and stale[0] > time.time():
-            return [self.read_view(resource, obj) for obj in stale[1]]
+            return [self.read_view(node, resource, obj) for obj in stale[1]]
         # Live objects: the caller serialises them before releasing the store lock.
-        return [self.read_view(resource, obj) for obj in node.objects(resource).values()]
+        return [self.read_view(node, resource, obj) for obj in node.objects(resource).values()]
 
-    def read_view(self, resource: str, obj: dict[str, Any]) -> dict[str, Any]:
+    def read_view(self, node: NodeState, resource: str, obj: dict[str, Any]) -> dict[str, Any]:
         """One stored object as a Director GET returns it."""
-        return hide_unreturned(resource, obj, returns_compiled_normalizer=self.config.returns_compiled_normalizer)
+        view = KINDS[resource].read_view if resource in KINDS else None
+        return obj if view is None else view(node, obj, self.config)
 
     # ------------------------------------------------------------ out-of-band (console) changes
     def oob_update(self, pool_uuid: str, node_id: str, resource: str, obj_id: str, fields: dict[str, Any]) -> None:
         with self.lock:
             node = self.node(pool_uuid, node_id)
             self.settle(node)
-            if resource not in KINDS or KINDS[resource].to_read is None or obj_id not in node.objects(resource):
+            if resource not in KINDS or obj_id not in node.objects(resource):
                 raise KeyError(f"{resource}/{obj_id}")
-            kind = KINDS[resource]
-            try:
-                updated = kind.to_read(node, fields, node.objects(resource)[obj_id])
-            except AssertionError:
-                # Read-only kinds (vendor packages, users...): the console can still change them.
-                updated = {**node.objects(resource)[obj_id], **fields}
+            # Read-only kinds keep the default ``to_read`` (``console_edit``): the console can still change them.
+            updated = KINDS[resource].to_read(node, fields, node.objects(resource)[obj_id])
             node.objects(resource)[obj_id] = updated
             self.persist()
+
+    def oob_create(self, pool_uuid: str, node_id: str, resource: str, fields: dict[str, Any]) -> str:
+        """Add an object as the console (or the system) would: READ-side fields, no validation, no order."""
+        with self.lock:
+            node = self.node(pool_uuid, node_id)
+            self.settle(node)
+            if resource not in KINDS:
+                raise KeyError(resource)
+            obj = KINDS[resource].to_read(node, fields, None)
+            obj["id"] = node.new_id()
+            node.objects(resource)[obj["id"]] = obj
+            self.persist()
+            return str(obj["id"])
 
     def oob_delete(self, pool_uuid: str, node_id: str, resource: str, obj_id: str) -> None:
         with self.lock:
@@ -401,8 +409,12 @@ class Store:
             node = self.nodes.get((pool_uuid, ident))
             if node is None:
                 continue  # a node no longer configured: its state is dropped
-            node.objects_by_kind = saved["objects"]
-            node.builtin = set(saved["builtin"])
+            # Resource types added since the file was written keep their fresh seeds (a state file written
+            # before SystemSettingsGeneral was emulated still gives every node its settings).
+            fresh, fresh_builtin = node.objects_by_kind, node.builtin
+            added = {path: objects for path, objects in fresh.items() if path not in saved["objects"]}
+            node.objects_by_kind = {**saved["objects"], **added}
+            node.builtin = set(saved["builtin"]) | {i for objects in added.values() for i in objects} & fresh_builtin
             node.repo_counter = saved["repo_counter"]
             node.id_counter = saved["id_counter"]
             node.orders = {o["id"]: Order(**o) for o in saved.get("orders", [])}

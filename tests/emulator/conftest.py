@@ -69,6 +69,9 @@ def _fresh(request: pytest.FixtureRequest) -> Iterator[None]:
         put_semantics="merge",
         put_requires_id=True,
         returns_compiled_normalizer=False,
+        list_age_limits="tables",
+        alert_delay_needs_log_ts=True,
+        usergroup_all_flags="expanded",
     )
     running.reset_request_log()
     yield

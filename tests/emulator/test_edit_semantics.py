@@ -11,6 +11,9 @@ from cac_director.emulator import Emulator
 from tests.emulator.conftest import SH, by_name, cfg, ok, poll, refused, write
 from tests.emulator.test_resources import _rule, fetch_rules
 
+SETTINGS_KEPT = ("default_auth", "default_ha_path", "lp_mode", "name", "overscan_period", "timeout", "timezone")
+"""Mandatory Save fields read back under their own names (§7.16); ``li_ip`` reads back as ``ip_dns``."""
+
 
 def _device(name: str) -> dict[str, Any]:
     return {
@@ -95,11 +98,21 @@ def test_on_only_flags_refuse_off(client: httpx.Client, flag: str) -> None:
     assert client.post(f"{cfg(SH)}/AlertRules", json={"data": data}).status_code == 400
 
 
-def test_delay_interval_needs_no_alert_rule_timestamp_on(client: httpx.Client) -> None:
-    # The documentation's Create example sets delay_interval_minute and no timestamp_on (a node setting, §7.9).
+def test_delay_interval_needs_the_node_setting_not_an_alert_rule_timestamp_on(client: httpx.Client) -> None:
+    # The documentation's Create example sets delay_interval_minute and no timestamp_on: the precondition is the
+    # node's SystemSettingsGeneral timestamp_on = log_ts (§7.9, §7.16); a fresh node indexes on col_ts.
+    refused(write(client, "POST", f"{cfg(SH)}/AlertRules", _rule(client, delay_interval_minute=5)), "log_ts")
+    settings = client.get(f"{cfg(SH)}/SystemSettingsGeneral").json()[0]
+    save = {k: settings[k] for k in SETTINGS_KEPT} | {"li_ip": settings["ip_dns"], "timestamp_on": "log_ts"}
+    ok(write(client, "POST", f"{cfg(SH)}/SystemSettingsGeneral", save))
     ok(write(client, "POST", f"{cfg(SH)}/AlertRules", _rule(client, delay_interval_minute=5)))
     row = fetch_rules(client)[0]
     assert row["delay_interval_minute"] == 5 and "timestamp_on" not in row
+
+
+def test_delay_gate_can_be_turned_off(emu: Emulator, client: httpx.Client) -> None:
+    emu.set_runtime_config(alert_delay_needs_log_ts=False)
+    ok(write(client, "POST", f"{cfg(SH)}/AlertRules", _rule(client, delay_interval_minute=5)))
 
 
 def test_put_semantics_setting_is_validated_and_reported(emu: Emulator) -> None:

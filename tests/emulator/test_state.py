@@ -35,6 +35,21 @@ def test_state_file_survives_a_restart(tmp_path: Path) -> None:
         assert by_name(c, "Repos", "Repo_q")["repo_number"] == 5
 
 
+def test_a_state_file_from_before_a_type_was_emulated_gets_that_types_seeds(tmp_path: Path) -> None:
+    state = tmp_path / "emu.json"
+    with Emulator.start(make_config(state_file=state)) as emu, _client(emu) as c:
+        ok(write(c, "POST", f"{cfg()}/Repos", REPO))
+        settings = c.get(f"{cfg()}/SystemSettingsGeneral").json()
+    saved = json.loads(state.read_text())
+    for node in saved["nodes"].values():  # as written before SystemSettingsGeneral and Lists were emulated
+        del node["objects"]["SystemSettingsGeneral"], node["objects"]["Lists"]
+    state.write_text(json.dumps(saved))
+    with Emulator.start(make_config(state_file=state)) as emu, _client(emu) as c:
+        assert by_name(c, "Repos", "Repo_p")["repo_number"] == 4
+        assert c.get(f"{cfg()}/SystemSettingsGeneral").json() == settings
+        assert c.get(f"{cfg()}/Lists").json() == []
+
+
 def test_corrupt_state_file_is_a_clear_error(tmp_path: Path) -> None:
     state = tmp_path / "emu.json"
     state.write_text("{nope")
