@@ -22,7 +22,6 @@ from cac_director.errors import AuthenticationFailed, DirectorError, DirectorUna
 
 THROTTLED_STATUS = 429
 SERVER_ERROR_STATUSES = frozenset({500, 502, 503, 504})
-RETRY_STATUSES = frozenset({THROTTLED_STATUS, *SERVER_ERROR_STATUSES})
 UNAUTHORIZED_STATUS = 401
 
 # The request never reached the server: safe to resend anything, writes included.

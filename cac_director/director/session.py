@@ -51,7 +51,6 @@ class AmbiguousWrite(DirectorError):
 class Reply:
     status: int
     body: Any
-    text: str
 
 
 def _body_excerpt(response: httpx.Response) -> str:
@@ -162,7 +161,7 @@ class Session:
                     status=status,
                     body=response.text,
                 ) from None
-            return Reply(status, body, response.text)
+            return Reply(status, body)
         message = f"{what}: HTTP {status}: {_director_message(response)}"
         if status == 403:
             raise AuthenticationFailed(f"{what}: HTTP 403: the token may not do this ({_director_message(response)})")
