@@ -109,6 +109,8 @@ _current_lock = threading.Lock()
 def current() -> DirectorRuntime:
     """The runtime of this process, created on first use."""
     global _current  # noqa: PLW0603 (one per process is the point)
+    if _current is not None:
+        return _current
     with _current_lock:
         if _current is None:
             _current = DirectorRuntime()
