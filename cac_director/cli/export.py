@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cac_director.config.models._values import check_director_url
-from cac_director.director import ClientSettings, close_all
+from cac_director.director import ClientSettings, runtime
 from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import ConfigError, DirectorError
 from cac_director.export import ExportResult, check_written, export_fleet, parse_only, stream, write_files
@@ -92,7 +92,7 @@ def export(  # noqa: PLR0917 - one parameter per command-line option
     except DirectorError as exc:
         _fail(err, f"reading the Director failed: {exc}", EXIT_DIRECTOR)
     finally:
-        close_all()
+        runtime.reset()
     _write(err, result, out, force=force)
     if import_file is not None:
         document = import_document(result.exports, stack=str(stack), project=project)

@@ -5,10 +5,10 @@ See docs/director-client.md for how it behaves (retries, orders, timeouts, token
 
 from __future__ import annotations
 
-from cac_director.director import mapping
+from cac_director.director import mapping, runtime
 from cac_director.director.client import DirectorClient
 from cac_director.director.resolver import NodeResolver
+from cac_director.director.runtime import node_client
 from cac_director.director.settings import ClientSettings, Secret
-from cac_director.director.transport import close_all
 
-__all__ = ["ClientSettings", "DirectorClient", "NodeResolver", "Secret", "close_all", "mapping"]
+__all__ = ["ClientSettings", "DirectorClient", "NodeResolver", "Secret", "mapping", "node_client", "runtime"]

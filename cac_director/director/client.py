@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,9 +16,8 @@ from cac_director.director.orders import (
     order_response,
     poll_intervals,
 )
-from cac_director.director.settings import ClientSettings
+from cac_director.director.session import AmbiguousWrite, Session
 from cac_director.director.single_flight import SingleFlightCache
-from cac_director.director.transport import AmbiguousWrite, Session, session_for
 from cac_director.errors import (
     CreateUnconfirmed,
     DirectorError,
@@ -46,10 +44,8 @@ def _as_list(body: Any) -> list[Any]:
 class DirectorClient:
     """Talks to one node (pool, LogPoint identifier) of one Director. Thread-safe."""
 
-    _clients: dict[tuple[object, ...], DirectorClient] = {}
-    _clients_lock = threading.Lock()
-
     def __init__(self, session: Session, *, pool_uuid: str, node_id: str, node_name: str = "") -> None:
+        """Built by the process's runtime (``runtime.node_client``), one per node, so that lookups are shared."""
         self.session = session
         self.settings = session.settings
         self.pool_uuid = pool_uuid
@@ -58,26 +54,6 @@ class DirectorClient:
         self.base = f"/configapi/{pool_uuid}/{node_id}"
         self._lookups: SingleFlightCache[dict[str, str]] = SingleFlightCache()
         self._remote_repos: list[str] | None = None
-
-    @classmethod
-    def for_node(
-        cls, settings: ClientSettings, node_id: str, node_name: str = "", pool_uuid: str = ""
-    ) -> DirectorClient:
-        """The client of one node; the same instance (and its lookup caches) for the whole process."""
-        pool = pool_uuid or settings.pool_uuid
-        session = session_for(settings)
-        key = (id(session), pool, node_id)
-        with cls._clients_lock:
-            client = cls._clients.get(key)
-            if client is None:
-                client = cls._clients[key] = cls(session, pool_uuid=pool, node_id=node_id, node_name=node_name)
-            return client
-
-    @classmethod
-    def forget_all(cls) -> None:
-        """Drop cached clients (tests)."""
-        with cls._clients_lock:
-            cls._clients.clear()
 
     def __repr__(self) -> str:
         return f"DirectorClient(url={self.settings.url!r}, pool={self.pool_uuid!r}, node={self.node_name!r})"
@@ -140,12 +116,6 @@ class DirectorClient:
                 node=self.node_name,
             )
         return response
-
-    def _order(
-        self, method: str, path: str, data: dict[str, Any], *, action: str, conv: ResourceConventions, name: str
-    ) -> dict[str, Any]:
-        message = self._submit(method, path, data, action, idempotent=method != "POST")
-        return self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
 
     def fetch_rows(self, fetch_path: str, action: str) -> builtins.list[Any]:
         """The rows of the fetch order at ``fetch_path`` below the node (waited for)."""

@@ -12,8 +12,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from cac_director.director.runtime import session_for
 from cac_director.director.settings import ClientSettings
-from cac_director.director.transport import session_for
 from cac_director.errors import AuthenticationFailed, DirectorError, DirectorUnavailable
 
 POOLINFO_PATH = "/monitorapi/v1/director/poolinfo"

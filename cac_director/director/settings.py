@@ -98,10 +98,3 @@ class ClientSettings:
         object.__setattr__(self, "token", as_secret(token))
         object.__setattr__(self, "refresh_secret", as_secret(secret) if secret else None)
         object.__setattr__(self, "url", self.url.rstrip("/"))
-
-    @property
-    def verify_arg(self) -> bool | str:
-        """What httpx wants for ``verify``: False, True, or a CA bundle path."""
-        if not self.verify:
-            return False
-        return self.ca_bundle or True

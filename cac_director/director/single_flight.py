@@ -1,7 +1,7 @@
 """Load a value once per key even when several threads miss the cache at the same moment.
 
-The provider process serves up to 4 operations at once; without this, a refresh whose first four reads of a
-type arrive together lists that collection four times instead of once.
+A provider process serves up to ``providerThreads`` operations at once (32 by default); without this, a
+refresh whose first reads of a type arrive together lists that collection once per read instead of once.
 """
 
 from __future__ import annotations
@@ -44,10 +44,6 @@ class SingleFlightCache(Generic[V]):
     def pop(self, key: Hashable) -> None:
         with self._guard:
             self._values.pop(key, None)
-
-    def clear(self) -> None:
-        with self._guard:
-            self._values.clear()
 
     def get(self, key: Hashable, loader: Callable[[], V], *, refresh: bool = False) -> V:
         with self._guard:

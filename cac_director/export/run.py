@@ -10,7 +10,7 @@ from cac_director.config import FleetInfo, Issue, check_instance, load_fleet
 from cac_director.config.issues import IssueCollector
 from cac_director.config.loader import load_yaml_file
 from cac_director.conventions import SECTIONS
-from cac_director.director import ClientSettings, DirectorClient
+from cac_director.director import ClientSettings, node_client
 from cac_director.errors import ConfigError, ValidationFailed
 from cac_director.export import write
 from cac_director.export.documents import ExportFile, build_files
@@ -83,7 +83,7 @@ def export_fleet(
     chosen = [node for node in fleet.nodes if node.name in set(node_names)]
     exports = []
     for node in chosen:
-        client = DirectorClient.for_node(settings, node.logpoint_id, node.name, fleet.pool_uuid)
+        client = node_client(settings, node.logpoint_id, node.name, fleet.pool_uuid)
         exports.append(read_node(client, node, only=only, include_builtins=include_builtins))
     parts = split(exports)
     files = build_files(fleet.name, raw, str(fleet_path), parts)

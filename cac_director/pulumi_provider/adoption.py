@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cac_director.config import ResolvedInstance
+from cac_director.constants import TYPE_PREFIX as RESOURCE_TYPE_PREFIX
 from cac_director.conventions import REGISTRY
-from cac_director.director import ClientSettings, DirectorClient, ownership
+from cac_director.director import ClientSettings, node_client, ownership
 
 ADOPTS = "adopts the existing object of this name"
 """Start of the info line ``cac-director plan`` turns into the action ``adopt``."""
-RESOURCE_TYPE_PREFIX = "pulumi-python:dynamic/cacdirector:"
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def adoption_notes(
     """``<type token>::<node>/<name>`` -> what the apply will do with the same-name object already there."""
     notes: dict[str, Note] = {}
     for node in resolved.nodes.values():
-        client = DirectorClient.for_node(settings, node.logpoint_id, node.name)
+        client = node_client(settings, node.logpoint_id, node.name)
         for conv in REGISTRY:
             declared = [
                 str(obj[conv.name_key])

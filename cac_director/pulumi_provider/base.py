@@ -25,7 +25,6 @@ reported, and refresh detects drift for free.
 from __future__ import annotations
 
 import functools
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
@@ -43,9 +42,8 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 
 from cac_director.conventions import ResourceConventions, object_id
-from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping, ownership
+from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping, ownership, runtime
 from cac_director.director.connection_check import CheckedOnce, ConnectionCheckFailed
-from cac_director.director.single_flight import SingleFlightCache
 from cac_director.errors import (
     AuthenticationFailed,
     CacDirectorError,
@@ -67,9 +65,6 @@ PROVIDER_KEY = "__provider"
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
-_resolvers: dict[int, NodeResolver] = {}
-_read_cache: SingleFlightCache[dict[str, dict[str, Any]]] = SingleFlightCache()
-_cache_lock = threading.Lock()
 # A wrong token or pool fails every resource the same way: check each connection once per process.
 _connection_checks = CheckedOnce()
 
@@ -160,16 +155,17 @@ class DirectorProvider(ResourceProvider):
         return self._settings.client_settings(str(url), str(pool))
 
     def _connect(self, props: dict[str, Any]) -> tuple[DirectorClient, NodeResolver]:
+        node = self._node(props)
+        return node.client, node.resolver
+
+    def _node(self, props: dict[str, Any]) -> runtime.Node:
+        """The process's client, resolver and listings of the target node, the connection checked once."""
         target = props["target"]
         settings = self._client_settings(target)
         _connection_checks.ensure(settings)
-        client = DirectorClient.for_node(settings, str(target["node"]), str(target.get("node_name") or ""))
-        with _cache_lock:
-            resolver = _resolvers.get(id(client))
-            if resolver is None:
-                resolver = _resolvers[id(client)] = NodeResolver(client)
-        self._seed(resolver, props)
-        return client, resolver
+        node = runtime.current().node(settings, str(target["node"]), str(target.get("node_name") or ""))
+        self._seed(node.resolver, props)
+        return node
 
     def _location(self, target: dict[str, Any]) -> tuple[str | None, str | None]:
         """(Director URL, pool) for a target: the provider's settings, else what the resource carries."""
@@ -416,9 +412,9 @@ class DirectorProvider(ResourceProvider):
         name = str(props.get(self._name_key) or "")
         if name in self.conventions.builtins:
             return
-        client, _ = self._connect(props)
-        client.delete(self.conventions, id_, name=name)
-        _read_cache.pop((id(client), self.conventions.type_name))
+        node = self._node(props)
+        node.client.delete(self.conventions, id_, name=name)
+        node.listings.pop(self.conventions.type_name)
 
     @_clean_errors("reading")
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -429,25 +425,24 @@ class DirectorProvider(ResourceProvider):
                 "use `pulumi config set cac-director:adoptExisting true` and `pulumi up` instead"
             )
         try:
-            client, resolver = self._connect(props)
+            node = self._node(props)
         except ConnectionCheckFailed:
             if _connection_checks.first_report(self._client_settings(props["target"])):
                 raise
             # Another object of this process reported it and fails the operation: one line, not one per object.
             # Keeping the recorded state is what an operation that reads nothing would do.
             return ReadResult(id_, props)
-        live = self._read_one(client, id_)
+        live = self._read_one(node, id_)
         if live is None:
             # Deleted out of band: a blank id tells the engine to drop it from state; the next `up` recreates it.
             return ReadResult(None, {})
-        return ReadResult(id_, self._outs(props, live, resolver))
+        return ReadResult(id_, self._outs(props, live, node.resolver))
 
-    def _read_one(self, client: DirectorClient, id_: str) -> dict[str, Any] | None:
+    def _read_one(self, node: runtime.Node, id_: str) -> dict[str, Any] | None:
         """One list per type per node for a whole refresh, then answers from it; a miss is checked by id."""
         conv = self.conventions
-        table = _read_cache.get(
-            (id(client), conv.type_name), lambda: {object_id(obj): obj for obj in client.list(conv)}
-        )
+        client = node.client
+        table = node.listings.get(conv.type_name, lambda: {object_id(obj): obj for obj in client.list(conv)})
         if id_ in table:
             return table[id_]
         try:

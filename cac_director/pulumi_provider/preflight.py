@@ -12,7 +12,7 @@ import pulumi
 
 from cac_director.config import ResolvedInstance
 from cac_director.conventions import LOOKUPS, by_section
-from cac_director.director import ClientSettings, DirectorClient
+from cac_director.director import ClientSettings, node_client
 from cac_director.director.connection_check import check_connection
 from cac_director.errors import DirectorError
 from cac_director.pulumi_provider._settings import ProviderSettings
@@ -49,7 +49,7 @@ def missing_node_references(settings: ClientSettings, resolved: ResolvedInstance
     referenced type per node)."""
     problems: list[str] = []
     for node in resolved.nodes.values():
-        client = DirectorClient.for_node(settings, node.logpoint_id, node.name)
+        client = node_client(settings, node.logpoint_id, node.name)
         tables: dict[str, set[str]] = {}
         for ref in resolved.node_references:
             if ref.section not in node.sections:

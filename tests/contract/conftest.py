@@ -9,7 +9,7 @@ import pytest
 
 emulator = pytest.importorskip("cac_director.emulator", reason="cac_director.emulator is not available yet")
 
-from cac_director.director import ClientSettings, DirectorClient, NodeResolver, close_all  # noqa: E402
+from cac_director.director import ClientSettings, DirectorClient, NodeResolver, node_client, runtime  # noqa: E402
 
 POOL = "b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6"
 NODE = "0123456789abcdef0123456789abcdef"
@@ -49,8 +49,7 @@ def fresh(emu: Any) -> Iterator[Any]:
     emu.reset_request_log()
     yield emu
     emu.clear_faults()
-    DirectorClient.forget_all()
-    close_all()
+    runtime.reset()
 
 
 @pytest.fixture
@@ -73,7 +72,7 @@ def make_client(fresh: Any) -> Callable[..., DirectorClient]:
             "read_timeout": 5.0,
         }
         options.update(overrides)
-        return DirectorClient.for_node(ClientSettings(**options), node_id=NODE, node_name="dn1")
+        return node_client(ClientSettings(**options), node_id=NODE, node_name="dn1")
 
     return build
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cac_director.director import ClientSettings, DirectorClient, close_all
+from cac_director.director import ClientSettings, DirectorClient, node_client, runtime
 
 POOL = "a9fa7661c4f84b278b136e94a86b4ea2"
 NODE = "01925abf82fe0db0a75c190c4316b8a6"
@@ -92,8 +92,7 @@ def make_client(director: ScriptedDirector) -> Iterator[Callable[..., DirectorCl
             "transport": httpx.MockTransport(director),
         }
         options.update(overrides)
-        return DirectorClient.for_node(ClientSettings(**options), node_id=NODE, node_name="dn-test")
+        return node_client(ClientSettings(**options), node_id=NODE, node_name="dn-test")
 
     yield build
-    DirectorClient.forget_all()
-    close_all()
+    runtime.reset()

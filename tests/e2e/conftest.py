@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cac_director.director import DirectorClient
+from cac_director.director import runtime
 from cac_director.emulator import Emulator, EmulatorConfig
 from tests.conftest import REPO_ROOT, PulumiCLI
 
@@ -38,4 +38,4 @@ def prod_stack(tmp_path: Path, pulumi_cli_factory) -> Iterator[PulumiCLI]:
         cli.run("config", "set", "cac-director:instance", INSTANCE)
         cli.run("config", "set", "cac-director:directorUrl", emu.url)
         yield cli
-    DirectorClient.forget_all()
+    runtime.reset()

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from cac_director.config import load_instance
-from cac_director.director import DirectorClient
+from cac_director.director import runtime
 from cac_director.emulator import Emulator, EmulatorConfig
 from tests.conftest import REPO_ROOT, git
 from tests.e2e.conftest import copy_project
@@ -71,7 +71,7 @@ def fleet(tmp_path: Path, pulumi_env: dict[str, str]) -> Iterator[Fleet]:
             )
         env = {k: v for k, v in pulumi_env.items() if k != "DIRECTOR_TOKEN"}
         yield Fleet(project, env, emu)
-    DirectorClient.forget_all()
+    runtime.reset()
 
 
 def _live_names(fleet: Fleet, instance: str) -> set[str]:

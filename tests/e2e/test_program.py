@@ -19,7 +19,7 @@ import yaml
 
 from cac_director.config import ResolvedInstance, load_instance
 from cac_director.conventions import REGISTRY, ResourceConventions, by_section
-from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping
+from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping, node_client, runtime
 from cac_director.emulator import Emulator, EmulatorConfig
 from tests.conftest import PulumiCLI
 from tests.e2e.conftest import copy_project
@@ -45,13 +45,11 @@ class Deployment:
 
     def client(self, node_id: str, node_name: str) -> DirectorClient:
         pool = self.resolved().fleet.pool_uuid
-        return DirectorClient.for_node(
-            ClientSettings(url=self.emu.url, token=TOKEN, pool_uuid=pool), node_id, node_name
-        )
+        return node_client(ClientSettings(url=self.emu.url, token=TOKEN, pool_uuid=pool), node_id, node_name)
 
     def live_state(self) -> dict[str, dict[str, dict[str, Any]]]:
         """node -> section -> name -> normalized model, read over HTTP through the client (built-ins left out)."""
-        DirectorClient.forget_all()
+        runtime.reset()
         result: dict[str, dict[str, dict[str, Any]]] = {}
         for node in self.resolved().nodes.values():
             client = self.client(node.logpoint_id, node.name)
@@ -120,7 +118,7 @@ def deployment(tmp_path: Path, pulumi_cli_factory) -> Iterator[Deployment]:
         cli.run("config", "set", "cac-director:directorUrl", emu.url)
         cli.run("config", "set", "--secret", "cac-director:token", TOKEN)
         yield Deployment(project=project, cli=cli, emu=emu)
-    DirectorClient.forget_all()
+    runtime.reset()
 
 
 def test_up_converges_refresh_repairs_and_destroy_cleans_up(deployment: Deployment) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from cac_director.config import ResolvedInstance, load_instance
 from cac_director.conventions import REGISTRY
-from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping
+from cac_director.director import ClientSettings, NodeResolver, mapping, node_client, runtime
 from cac_director.emulator import Emulator, EmulatorConfig
 from tests.conftest import REPO_ROOT
 
@@ -33,9 +33,9 @@ def emu(emu_module: Any) -> Iterator[Any]:
     emu_module.reset_request_log()
     # Exports equal the configuration only where the Director returns every field (docs/emulator.md).
     emu_module.set_runtime_config(returns_compiled_normalizer=True)
-    DirectorClient.forget_all()
+    runtime.reset()
     yield emu_module
-    DirectorClient.forget_all()
+    runtime.reset()
 
 
 def settings_for(emu: Any, pool: str) -> ClientSettings:
@@ -48,12 +48,12 @@ def populate(emu: Any, instance: Path) -> ResolvedInstance:
     resolved = load_instance(instance)
     settings = settings_for(emu, resolved.fleet.pool_uuid)
     for node in resolved.nodes.values():
-        client = DirectorClient.for_node(settings, node.logpoint_id, node.name, resolved.fleet.pool_uuid)
+        client = node_client(settings, node.logpoint_id, node.name, resolved.fleet.pool_uuid)
         resolver = NodeResolver(client)
         for conv in REGISTRY:
             for obj in node.sections.get(conv.yaml_section, []):
                 name = str(obj[conv.name_key])
                 obj_id, _ = client.create(conv, mapping.to_wire(conv, obj, resolver), name=name)
                 resolver.seed(conv.yaml_section, name, obj_id)
-    DirectorClient.forget_all()
+    runtime.reset()
     return resolved

@@ -11,7 +11,7 @@ import yaml
 
 from cac_director.config import load_instance
 from cac_director.conventions import REGISTRY, by_section
-from cac_director.director import DirectorClient, NodeResolver, mapping
+from cac_director.director import NodeResolver, mapping, node_client, runtime
 from cac_director.export import check_written, export_fleet, stream, write_files
 from tests.export.conftest import FLEET, PROD, STAGING, populate, settings_for
 
@@ -28,8 +28,8 @@ def _canon(sections: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any
 
 def _live(emu: Any, node_id: str, node_name: str) -> dict[str, dict[str, Any]]:
     """What the node holds (built-ins left out), normalized, read through the client."""
-    DirectorClient.forget_all()
-    client = DirectorClient.for_node(settings_for(emu, POOL), node_id, node_name, POOL)
+    runtime.reset()
+    client = node_client(settings_for(emu, POOL), node_id, node_name, POOL)
     resolver = NodeResolver(client)
     result: dict[str, dict[str, Any]] = {}
     for conv in REGISTRY:
@@ -111,10 +111,10 @@ def test_node_differences_go_to_per_node_instances(emu: Any, tmp_path: Path) -> 
     dn1, dn2 = "01925abf82fe0db0a75c190c4316b8a6", "01925abf82fe0db0a75c190c4316b8a7"
     repo = next(o for o in emu.objects(POOL, dn2, "Repos") if o["name"] == "repo-linux")
     emu.oob_update(POOL, dn2, "Repos", repo["id"], {"hiddenrepopath": [{"path": "/data/cold/", "retention": 3}]})
-    client = DirectorClient.for_node(settings_for(emu, POOL), dn1, "dn-prod-01", POOL)
+    client = node_client(settings_for(emu, POOL), dn1, "dn-prod-01", POOL)
     body = {"name": "repo-only-dn1", "hiddenrepopath": [{"path": "/data/hot/", "retention": 5}]}
     client.create(by_section("repos"), body, name="repo-only-dn1")
-    DirectorClient.forget_all()
+    runtime.reset()
 
     result = export_fleet(FLEET, ["dn-prod-01", "dn-prod-02"], settings_for(emu, POOL))
     shared = {r["name"] for r in result.parts.shared["repos"]}
@@ -136,7 +136,7 @@ def test_node_differences_go_to_per_node_instances(emu: Any, tmp_path: Path) -> 
 def test_output_is_deterministic_whatever_the_list_order(emu: Any, tmp_path: Path) -> None:
     populate(emu, PROD)
     first = stream(export_fleet(FLEET, ["dn-prod-01", "dn-prod-02", "sh-prod-01"], settings_for(emu, POOL)).files)
-    DirectorClient.forget_all()
+    runtime.reset()
     again = stream(export_fleet(FLEET, ["sh-prod-01", "dn-prod-02", "dn-prod-01"], settings_for(emu, POOL)).files)
     assert first == again
 
@@ -144,15 +144,15 @@ def test_output_is_deterministic_whatever_the_list_order(emu: Any, tmp_path: Pat
     desired = load_instance(PROD)
     node = desired.nodes["dn-prod-01"]
     emu.reset()
-    DirectorClient.forget_all()
-    client = DirectorClient.for_node(settings_for(emu, POOL), node.logpoint_id, node.name, POOL)
+    runtime.reset()
+    client = node_client(settings_for(emu, POOL), node.logpoint_id, node.name, POOL)
     resolver = NodeResolver(client)
     for conv in REGISTRY:
         for obj in reversed(node.sections.get(conv.yaml_section, [])):
             devices = {**obj, "ip": list(reversed(obj["ip"]))} if conv.yaml_section == "devices" else obj
             obj_id, _ = client.create(conv, mapping.to_wire(conv, devices, resolver), name=str(obj[conv.name_key]))
             resolver.seed(conv.yaml_section, str(obj[conv.name_key]), obj_id)
-    DirectorClient.forget_all()
+    runtime.reset()
     reversed_text = stream(export_fleet(FLEET, ["dn-prod-01"], settings_for(emu, POOL)).files)
     emu.reset()
     populate(emu, PROD)

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from cac_director.director import DirectorClient
+from cac_director.director import runtime
 from cac_director.emulator import Emulator, EmulatorConfig, NodeSpec, PoolSpec
-from cac_director.pulumi_provider import base
 from cac_director.pulumi_provider.base import DirectorProvider
 
 POOL = "c0ffee00c0ffee00c0ffee00c0ffee00"
@@ -59,9 +58,7 @@ def fresh(emu: Any) -> Iterator[Any]:
     emu.set_runtime_config(put_semantics="merge", returns_compiled_normalizer=False)
     emu.reset_request_log()
     # Each test is one "run" of a provider process: no caches carried over.
-    DirectorClient.forget_all()
-    base._resolvers.clear()
-    base._read_cache.clear()
+    runtime.reset()
     yield emu
 
 

@@ -12,8 +12,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
 from cac_director.conventions import REGISTRY, ResourceConventions, by_section
-from cac_director.director import DirectorClient
-from cac_director.pulumi_provider import base
+from cac_director.director import runtime
 from cac_director.pulumi_provider.providers import PROVIDERS
 from tests.contract.test_round_trips import CASES, MODES
 from tests.provider.conftest import NODE, POOL, TOKEN
@@ -60,7 +59,7 @@ def test_lifecycle(conv: ResourceConventions, mode: str, fresh, target, make_pro
     provider.delete(created.id, after.outs)
     # Deleting what is already gone succeeds (destroy after an out-of-band delete).
     provider.delete(created.id, after.outs)
-    base._read_cache.clear()
+    runtime.reset()  # a refresh is a new provider process
     assert provider.read(created.id, after.outs).id is None
 
 
@@ -186,8 +185,7 @@ def test_the_director_and_pool_come_from_the_provider_configuration(fresh, targe
 def test_existing_object_needs_adoption(fresh, target, make_provider) -> None:
     _, model, _ = CASES["repos"]
     _create(make_provider, "repos", model, target)
-    DirectorClient.forget_all()
-    base._resolvers.clear()
+    runtime.reset()
     repo = make_provider(PROVIDERS["Repo"])
     wanted = {**model, "hiddenrepopath": [{"path": "/data/hot", "retention": 45}]}
     with pytest.raises(Exception, match="adoptExisting") as refused:
@@ -231,8 +229,7 @@ def test_errors_say_what_was_being_done_where(fresh, target, make_provider) -> N
 def test_adopting_an_object_that_already_matches_writes_nothing(fresh, target, make_provider) -> None:
     _, model, _ = CASES["repos"]
     _create(make_provider, "repos", model, target)
-    DirectorClient.forget_all()
-    base._resolvers.clear()
+    runtime.reset()
     fresh.reset_request_log()
     repo = make_provider(PROVIDERS["Repo"])
     adopted = repo.create(repo.check({}, {**_props(model, target), "adopt": True}).inputs)

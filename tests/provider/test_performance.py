@@ -9,10 +9,8 @@ import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from cac_director.director import ClientSettings, DirectorClient
+from cac_director.director import ClientSettings, node_client, runtime
 from cac_director.director.orders import OrderPace
-from cac_director.director.transport import close_all
-from cac_director.pulumi_provider import base
 from cac_director.pulumi_provider.providers import PROVIDERS
 from tests.provider.conftest import MOCKED_PULUMI, NODE, POOL, TOKEN
 
@@ -29,9 +27,7 @@ def _twelve_repos_then_a_new_process(fresh: Any, target: dict[str, str], make_pr
     provider = make_provider(PROVIDERS["Repo"])
     created = [provider.create(provider.check({}, _repo(f"repo-{i:02d}", target)).inputs) for i in range(12)]
     # A refresh is a new provider process: no caches from the apply.
-    DirectorClient.forget_all()
-    base._resolvers.clear()
-    base._read_cache.clear()
+    runtime.reset()
     fresh.reset_request_log()
     return created
 
@@ -75,10 +71,9 @@ def test_orders_of_a_slow_director_are_polled_about_twice(emu) -> None:
     emu.set_runtime_config(order_delay=0.2)
     try:
         emu.reset_request_log()
-        DirectorClient.forget_all()
-        close_all()  # a new session: the pace learnt from earlier tests' instant orders is dropped
+        runtime.reset()  # a new session: the pace learnt from earlier tests' instant orders is dropped
         settings = ClientSettings(url=emu.url, token=TOKEN, pool_uuid=POOL)
-        client = DirectorClient.for_node(settings, NODE, "dn-01")
+        client = node_client(settings, NODE, "dn-01")
         repos = PROVIDERS["Repo"].conventions
         for i in range(8):
             body = {"name": f"paced-{i}", "hiddenrepopath": [{"path": "/data/hot/", "retention": 7}]}
@@ -88,7 +83,7 @@ def test_orders_of_a_slow_director_are_polled_about_twice(emu) -> None:
         assert polls <= 4 + 7 * 2.5, polls
     finally:
         emu.set_runtime_config(order_delay=0.0)
-        DirectorClient.forget_all()
+        runtime.reset()
 
 
 NODE_PROVIDERS_PROGRAM = MOCKED_PULUMI + textwrap.dedent(

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from cac_director.director import DirectorClient
-from cac_director.pulumi_provider import base
+from cac_director.director import runtime
 from cac_director.pulumi_provider.providers import PROVIDERS
 from tests.contract.test_round_trips import CASES
 from tests.provider.conftest import TOKEN
@@ -32,9 +31,7 @@ def _provider(type_name: str, **config: str) -> Any:
 
 def _new_run() -> None:
     """A new provider process: no caches carried over."""
-    DirectorClient.forget_all()
-    base._resolvers.clear()
-    base._read_cache.clear()
+    runtime.reset()
 
 
 def _group(target: dict[str, str], owner: str | None, **extra: Any) -> dict[str, Any]:
