@@ -13,7 +13,7 @@ object in model shape (docs/architecture.md) plus three meta keys:
 - ``managed_by`` (marker-carrying types only): ``<project>/<stack>``, written as the ownership marker into the
   object's description (docs/reliability.md "Ownership") and read back into the outputs.
 - ``ref_ids`` (absent when empty): ids of the *managed* objects this one references where the Director wants ids
-  (``{"routing_policy": <id>, "devicegroup[]": [<id>, ...]}``), fed from the upstream resources' ``id``
+  (``{path: {name: id}}``, e.g. ``{"devicegroup[]": {"windows": <id>}}``), fed from the upstream resources' ``id``
   outputs. They order the work, spare a lookup, and change (so update the object) when an upstream object
   is replaced. Built-in and vendor objects are resolved on the node by name.
 
