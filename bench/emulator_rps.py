@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python bench/emulator_rps.py                 # emulator in a subprocess, 1 and 4 client threads
     .venv/bin/python bench/emulator_rps.py --in-process    # emulator in this process (shares the GIL with clients)
-    .venv/bin/python bench/emulator_rps.py --seconds 5 --json bench/results.json
+    .venv/bin/python bench/emulator_rps.py --seconds 5 --json bench/results/emulator_rps.json
 
 Clients are httpx with keep-alive; each scenario runs for ``--seconds``. "write+poll" counts every HTTP request
 (POST create, GET order) and also reports completed orders per second.

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from synthetic import generate_mssp_tree  # bench/synthetic.py: a script's own directory leads sys.path
 
-from cac_director.config.synthetic import generate_mssp_tree
 from cac_director.emulator import Emulator, EmulatorConfig
 from cac_director.fleet.parallelism import default_parallel, usable_cpus
 

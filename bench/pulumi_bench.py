@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from synthetic import generate_mssp_tree  # bench/synthetic.py: a script's own directory leads sys.path
 
 from cac_director.config import load_instance
-from cac_director.config.synthetic import generate_mssp_tree
 from cac_director.conventions import LOOKUPS, REGISTRY
 from cac_director.emulator import Emulator, EmulatorConfig
 from cac_director.pulumi_provider._paths import names_at

@@ -15,11 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from synthetic import generate_mssp_tree  # bench/synthetic.py: a script's own directory leads sys.path
+
 from cac_director.config.instance import check_instance
 from cac_director.config.issues import IssueCollector
 from cac_director.config.loader import load_yaml_file
 from cac_director.config.resolve import Resolver
-from cac_director.config.synthetic import generate_mssp_tree
 
 
 def run(root: Path, instances: list[Path]) -> tuple[float, float, int, int]:

@@ -10,7 +10,7 @@ import sys
 
 # httpx imports its own command-line tool (click, rich, pygments: 35-50 ms) whenever those are installed, and
 # typer installs them. No cac-director process uses that tool, and every Pulumi program and provider process of
-# every stack paid for it (docs/performance.md, "Per-stack floor"). A None entry in sys.modules makes that one
+# every stack paid for it (bench/results/HISTORY.md, "Per-stack floor"). A None entry in sys.modules makes that one
 # optional import fail the way httpx handles (it defines a stub `main` instead).
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None is what blocks an import
 

@@ -4,8 +4,6 @@
 
     CacDirectorError
     ├── ConfigError                 the user's YAML is wrong (CLI exit 2)
-    │   ├── LoadError               a file cannot be read or parsed
-    │   ├── ResolutionError         extends chains, merges, directives, variables
     │   └── ValidationFailed        carries every issue found, not just the first
     ├── DirectorError               talking to a Director went wrong (CLI exit 3)
     │   ├── DirectorUnavailable     connection refused/reset, timeouts, 5xx after retries (retryable)
@@ -15,8 +13,8 @@
     │   │   └── ValidationRefused   400: the Director refused the payload
     │   ├── OrderFailed             the asynchronous order finished with success=false
     │   ├── OrderTimeout            the order did not finish before the deadline
+    │   ├── CreateUnconfirmed       a create the Director may have accepted, its object not seen afterwards
     │   └── ReferenceNotFound       a referenced name does not exist on the node
-    ├── ToolError                   a tool the project needs (pulumi CLI, ...) is missing or broken
     └── EmulatorError               the emulator cannot start (port taken, bad fleet file, ...)
 
 Callers catch the bases and raise the leaves. No message ever contains the Director token:
@@ -32,14 +30,6 @@ class CacDirectorError(Exception):
 
 class ConfigError(CacDirectorError):
     """The configuration (YAML) is wrong; the message says where and what to do."""
-
-
-class LoadError(ConfigError):
-    """A file cannot be read or is not valid YAML."""
-
-
-class ResolutionError(ConfigError):
-    """The template chain, a merge, a directive or a variable cannot be resolved."""
 
 
 class ValidationFailed(ConfigError):
@@ -125,10 +115,6 @@ class ReferenceNotFound(DirectorError):
         self.name = name
         self.node = node
         super().__init__(message)
-
-
-class ToolError(CacDirectorError):
-    """A tool the project needs is missing or unusable."""
 
 
 class EmulatorError(CacDirectorError):

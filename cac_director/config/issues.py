@@ -115,6 +115,3 @@ class IssueCollector:
     @property
     def warnings(self) -> list[Issue]:
         return [issue for issue in self.issues if issue.severity == "warning"]
-
-    def has_errors(self) -> bool:
-        return any(issue.severity == "error" for issue in self.issues)

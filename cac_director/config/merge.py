@@ -21,7 +21,6 @@ ID_KEY = "_id"
 ACTION_KEY = "_action"
 PLACEMENT_KEYS = ("_position", "_first", "_last", "_before", "_after")
 DIRECTIVE_KEYS = frozenset({ACTION_KEY, *PLACEMENT_KEYS})
-KNOWN_INTERNAL_KEYS = frozenset({ID_KEY, *DIRECTIVE_KEYS})
 # Precedence of placement directives (docs/configuration.md, "Merge rules" 4); deletes always come first.
 _PHASES: tuple[tuple[str, ...], ...] = (("_position",), ("_first", "_last"), ("_before", "_after"))
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.synthetic import generate_mssp_tree
 from cac_director.config import check_instance, load_instance
 from cac_director.config.chain import absolute_id, pin_matches
 from cac_director.config.models import SECTION_MODELS
-from cac_director.config.synthetic import generate_mssp_tree
 from cac_director.conventions import REGISTRY, SECTIONS
 
 INSTANCE = "cust/prod/instance.yaml"

@@ -1,4 +1,4 @@
-"""A large synthetic MSSP tree in the real file format, valid by construction (tests and benchmarks).
+"""A large synthetic MSSP tree in the real file format, valid by construction (tests, benchmarks; not shipped).
 
 Layout: a vendor baseline, an MSSP base and two profiles under ``templates/``, then one customer
 directory per customer with a fleet (``nodes_per_customer`` nodes: data nodes plus one search
@@ -7,7 +7,7 @@ head) and a ``prod`` instance. Each instance brings the per-node resource count 
 list merges, deletes, ordering directives and vars so the benchmark exercises every rule.
 Output is a pure function of the arguments (``seed`` varies names and numbers).
 
-    python -m cac_director.config.synthetic ROOT [--customers 50] [--nodes-per-customer 3] ...
+    python bench/synthetic.py ROOT [--customers 50] [--nodes-per-customer 3] ...
 """
 
 from __future__ import annotations
@@ -269,7 +269,7 @@ def generate_mssp_tree(
     root: Path, customers: int = 50, nodes_per_customer: int = 3, resources_per_node: int = 200, seed: int = 0
 ) -> list[Path]:
     """Write the tree below ``root`` and return the instance paths (in customer order)."""
-    rng = random.Random(seed)  # noqa: S311 - test data, not security
+    rng = random.Random(seed)
     root = Path(root)
     _templates(root)
     return [_customer(root, index, nodes_per_customer, resources_per_node, rng) for index in range(customers)]
