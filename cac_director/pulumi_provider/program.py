@@ -27,6 +27,7 @@ from cac_director.pulumi_provider._engine_watch import exit_with_engine
 from cac_director.pulumi_provider._paths import map_path, names_at
 from cac_director.pulumi_provider.applied import record as record_applied
 from cac_director.pulumi_provider.applied import rollback_target
+from cac_director.pulumi_provider.create_journal import RESOURCE_TYPE_PREFIX, journaled_creates
 from cac_director.pulumi_provider.pending import is_own_pending, pending_creates
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 from cac_director.pulumi_provider.stack_settings import INSECURE_WARNING, StackSettings, read_stack_settings
@@ -45,7 +46,6 @@ PROVIDER_SETTINGS_KEYS = (
     "outageTolerance",
 )
 PROVIDER_SECRET_KEYS = frozenset({"token", "refreshSecret"})
-RESOURCE_TYPE_PREFIX = "pulumi-python:dynamic/cacdirector:"
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,8 @@ def run() -> None:
         provider_processes=settings.provider_processes,
         provider_settings=_provider_settings(config),
         owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
-        pending=pending_creates(),
+        # Skipped checkpoints (fast mode) leave no pending creates: the providers' create journal stands in.
+        pending={**journaled_creates(), **pending_creates()},
     )
     registered: list[pulumi.Resource] = []
     summary = register(resolved, options, registered)

@@ -1,0 +1,158 @@
+"""Fast mode is as crash-safe as the default: SIGKILL of the whole `cac-director up --fast` process group.
+
+In fast mode the engine skips its checkpoints, so a killed apply leaves nothing of that run in the state:
+no objects, no pending creates. The providers' create journal is what proves the objects are this stack's.
+Kills are triggered by what the emulator has seen (N creates, updates or deletes), never by time; after the
+documented recovery (`pulumi cancel`, `cac-director up`) the Director equals the configuration, each
+object exactly once, the state equals the Director, and a same-named object someone else created
+beforehand is refused, not adopted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from cac_director.conventions import by_section
+from cac_director.pulumi_provider import create_journal
+from tests.conftest import REPO_ROOT
+from tests.e2e.test_program import Deployment, deployment  # noqa: F401 - the fixture
+from tests.e2e.test_recovery import HANG_GUARD, _assert_converged, _session_members
+
+pytestmark = pytest.mark.e2e
+
+CAC_DIRECTOR = str(REPO_ROOT / ".venv" / "bin" / "cac-director")
+
+
+def _seen(d: Deployment, method: str) -> int:
+    return sum(n for call, n in d.emu.request_counts().items() if call.split()[0] == method)
+
+
+def _journal(d: Deployment) -> Path:
+    return create_journal.journal_path(d.project, "cac-director", "e2e", d.cli.env)
+
+
+def _state_resources(d: Deployment) -> int:
+    exported = json.loads(d.cli.run("stack", "export").stdout)["deployment"]
+    return sum(1 for r in exported.get("resources") or [] if "cacdirector" in r["type"])
+
+
+def _cac_director_up(d: Deployment, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CAC_DIRECTOR, "up", "--cwd", str(d.project), *args],
+        env=d.cli.env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def _kill_group_after(d: Deployment, command: list[str], method: str, count: int, env: dict[str, str]) -> None:
+    """Run ``command`` in its own process group; SIGKILL the whole group once the emulator saw ``count`` ``method``s."""
+    d.emu.reset_request_log()
+    d.emu.set_faults(latency=0.2)  # slow enough that the kill lands mid-apply on any machine
+    proc = subprocess.Popen(
+        command,
+        cwd=d.project,
+        env={**d.cli.env, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + HANG_GUARD
+    while _seen(d, method) < count:
+        assert proc.poll() is None, f"{command[:2]} ended before {count} {method}s"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    try:
+        while _session_members(proc.pid):
+            assert time.monotonic() < deadline, f"outlived the kill: {_session_members(proc.pid)}"
+            time.sleep(0.1)
+    finally:
+        for pid in _session_members(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+    d.emu.clear_faults()
+
+
+def _recover(d: Deployment) -> subprocess.CompletedProcess[str]:
+    d.cli.run("cancel", "--yes")
+    return _cac_director_up(d, "--fast")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("creates", [3, 25], ids=["early", "middle"])
+def test_a_fast_apply_killed_during_creates_converges(deployment: Deployment, creates: int) -> None:  # noqa: F811
+    d = deployment
+    _kill_group_after(d, [CAC_DIRECTOR, "up", "--fast"], "POST", creates, {})
+    # Checkpoints were skipped: the state knows nothing of the run; the journal knows every create sent.
+    assert _state_resources(d) == 0
+    journaled = create_journal.read(_journal(d))
+    assert len(journaled) >= creates
+    recovered = _recover(d)
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    _assert_converged(d)
+    assert not _journal(d).exists()  # pruned: the state holds every journaled create
+
+
+@pytest.mark.slow
+def test_a_fast_apply_killed_during_updates_converges(deployment: Deployment) -> None:  # noqa: F811
+    d = deployment
+    # From this many declared objects on, `cac-director up` chooses fast mode by itself.
+    d.cli.run("config", "set", "cac-director:fastApplyThreshold", "10")
+    first = _cac_director_up(d)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "fast apply (" in first.stderr and "cac-director:fastApplyThreshold = 10" in first.stderr
+    d.edit("fleets/bank-a/prod/instance.yaml", lambda text: text.replace("hotDays: 45", "hotDays: 46"))
+    _kill_group_after(d, [CAC_DIRECTOR, "up"], "PUT", 2, {})
+    recovered = _recover(d)
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    _assert_converged(d)
+
+
+@pytest.mark.slow
+def test_a_fast_destroy_killed_during_deletes_converges(deployment: Deployment) -> None:  # noqa: F811
+    d = deployment
+    assert _cac_director_up(d, "--fast").returncode == 0
+    command = ["pulumi", "destroy", "--yes", "--non-interactive"]
+    _kill_group_after(d, command, "DELETE", 10, {"PULUMI_SKIP_CHECKPOINTS": "true"})
+    recovered = _recover(d)
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    _assert_converged(d)
+
+
+@pytest.mark.slow
+def test_a_same_named_object_of_someone_else_is_not_adopted_after_a_kill(deployment: Deployment) -> None:  # noqa: F811
+    d = deployment
+    pool = d.resolved().fleet.pool_uuid
+    node = next(n for n in d.resolved().nodes.values() if n.name == "dn-prod-01")
+    client = d.client(node.logpoint_id, node.name)
+    # A device (no ownership marker): only the journal could tell whose it is. It is created late in the
+    # apply (after its device group), so the kill lands before the refusal would stop the apply.
+    devices = by_section("devices")
+    foreign = {"name": "linux-app-01", "ip": ["10.99.0.1"], "availability": "Minor"}
+    foreign |= {"confidentiality": "Minor", "integrity": "Minor"}
+    client.create(devices, foreign, name="linux-app-01")
+    before = next(o for o in d.emu.objects(pool, node.logpoint_id, "Devices") if o["name"] == "linux-app-01")
+
+    _kill_group_after(d, [CAC_DIRECTOR, "up", "--fast"], "POST", 4, {})
+    assert "pulumi-python:dynamic/cacdirector:Device::dn-prod-01/linux-app-01" not in create_journal.read(_journal(d))
+    refused = _recover(d)
+    assert refused.returncode == 1
+    assert "linux-app-01' already exists on node dn-prod-01 and is not managed by this stack" in refused.stdout
+    after = [o for o in d.emu.objects(pool, node.logpoint_id, "Devices") if o["name"] == "linux-app-01"]
+    assert after == [before]  # untouched, and not duplicated
+
+    # Once its owner removed it, the stack creates its own and converges.
+    d.emu.oob_delete(pool, node.logpoint_id, "Devices", before["id"])
+    converged = _cac_director_up(d, "--fast")
+    assert converged.returncode == 0, converged.stdout + converged.stderr
+    _assert_converged(d)
