@@ -34,12 +34,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pulumi_bench import DEFAULT_PULUMI_BIN, REPO, TOKEN, Project, _change_ten_percent, _env, _tree  # noqa: E402
+from pulumi_bench import DEFAULT_PULUMI_BIN, REPO, TOKEN, Project, _change_ten_percent, _env, _tree
 
-from cac_director.config import load_instance  # noqa: E402
-from cac_director.conventions import REGISTRY  # noqa: E402
-from cac_director.emulator import Emulator, EmulatorConfig  # noqa: E402
-from cac_director.pulumi_provider import create_journal  # noqa: E402
+from cac_director.config import load_instance
+from cac_director.conventions import REGISTRY
+from cac_director.emulator import Emulator, EmulatorConfig
+from cac_director.pulumi_provider import create_journal
 
 CAC_DIRECTOR = str(REPO / ".venv" / "bin" / "cac-director")
 HANG_GUARD = 3600.0
@@ -49,7 +49,7 @@ def _seen(emu: Any, method: str) -> int:
     return sum(n for call, n in emu.request_counts().items() if call.split()[0] == method)
 
 
-def _kill_after(proj: Project, emu: Any, command: list[str], method: str, count: int, env: dict[str, str]) -> float:
+def _kill_after(proj: Project, emu: Any, command: list[str], method: str, count: int, *, env: dict[str, str]) -> float:
     """Start ``command`` in its own process group, SIGKILL the group after ``count`` ``method``s; seconds run."""
     emu.reset_request_log()
     start = time.perf_counter()
@@ -105,7 +105,7 @@ def _check(proj: Project, emu: Any, instance: Path, journal: Path) -> dict[str, 
             declared = [str(obj[conv.name_key]) for obj in node.sections.get(conv.yaml_section, [])]
             declared_total += len(declared)
             live = [o for o in emu.objects(pool, node.logpoint_id, conv.api_resource) if _name(conv, o) is not None]
-            names = Counter(_name(conv, o) for o in live if _name(conv, o) not in conv.builtins)
+            names = Counter(str(_name(conv, o)) for o in live if _name(conv, o) not in conv.builtins)
             if conv.type_name == "SyslogCollector":
                 continue  # collectors live inside devices: counted with their devices
             if names != Counter(declared):
@@ -156,7 +156,7 @@ def prove(size: int, delay: float, at: float, pulumi_bin: Path) -> dict[str, Any
             steps: list[dict[str, Any]] = []
 
             def step(kind: str, command: list[str], method: str, count: int, env: dict[str, str]) -> None:
-                killed_after = _kill_after(proj, emu, command, method, count, env)
+                killed_after = _kill_after(proj, emu, command, method, count, env=env)
                 journaled = len(create_journal.read(journal))
                 recovery = _recover(proj)
                 checked = _check(proj, emu, tree.instance, journal)
