@@ -676,11 +676,12 @@ def main() -> None:
                 merged["runs"] += part["runs"]
                 for kind in BASELINES:
                     merged[kind].update(part[kind])
-    results = by_mode[modes[0]] if len(modes) == 1 else {"modes": by_mode}
+            # Written after every part: a run cut short keeps what it measured.
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            results = by_mode[modes[0]] if len(modes) == 1 else {"modes": by_mode}
+            args.out.write_text(json.dumps(results, indent=2) + "\n")
     if len(modes) > 1:
         _print_side_by_side(by_mode)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {args.out}")
 
 
