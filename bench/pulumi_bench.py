@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pulumi_bench.py [--sizes 100,500,2000] [--delays 0,0.2] [--parallel 32]
         [--baselines trivial,sized] [--trivial-only] [--engine-from RESULTS.json] [--real-from RESULTS.json]
-        [--cli-profile DIR] [--out bench/results/pulumi_bench.json]
+        [--cli-profile DIR] [--modes default,fast] [--out bench/results/pulumi_bench.json]
 
 For each size (resources across nodes) and order latency it runs, with the real CLI on a file backend:
 ``up`` from empty, a no-op ``preview``, a no-op ``refresh``, and an ``up`` that changes 10% of the resources.
@@ -18,6 +18,11 @@ bound = Director time + engine time, where
   tree, same inputs, references and providers, with providers that echo inputs as outputs, so each resource
   takes about the real number of bytes in every checkpoint. Each operation gets a bound and a ratio per
   baseline (``lower_bound``/``ratio`` for ``trivial``, ``sized_lower_bound``/``sized_ratio`` for ``sized``).
+
+``--modes default,fast`` runs every size in both modes, one after the other (fast = what ``cac-director up
+--fast`` sets: ``PULUMI_SKIP_CHECKPOINTS=true`` and the providers' create journal, for the real program and
+the baselines alike), records the load average around every operation, and prints the ratios side by side,
+with the time of a sequential importer that polls each create's order every 2 s.
 
 The peak RSS of the program and of the provider processes is sampled from /proc at every size.
 The 2,000-resource runs are benchmarks, never tests (CI budget).
