@@ -156,3 +156,47 @@ def test_a_same_named_object_of_someone_else_is_not_adopted_after_a_kill(deploym
     converged = _cac_director_up(d, "--fast")
     assert converged.returncode == 0, converged.stdout + converged.stderr
     _assert_converged(d)
+
+
+@pytest.mark.slow
+def test_a_journaled_create_the_configuration_dropped_is_reported_then_taken_back(deployment: Deployment) -> None:  # noqa: F811
+    d = deployment
+    key = "pulumi-python:dynamic/cacdirector:Device::dn-prod-01/linux-app-01"
+    d.emu.set_faults(latency=0.2)
+    proc = subprocess.Popen(
+        [CAC_DIRECTOR, "up", "--fast"],
+        cwd=d.project,
+        env=d.cli.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + HANG_GUARD
+    while key not in create_journal.read(_journal(d)):  # the line is written before the POST
+        assert proc.poll() is None, "the apply ended before the device's create was sent"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    while _session_members(proc.pid):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    d.emu.clear_faults()
+
+    # The YAML changes between the crash and the rerun: the device (and its collector) are no longer declared.
+    original = d.instance_path.read_text()
+    d.edit(
+        "fleets/bank-a/prod/instance.yaml",
+        lambda text: "\n".join(line for line in text.splitlines() if "linux-app-01" not in line) + "\n",
+    )
+    recovered = _recover(d)
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    assert "Device 'linux-app-01' on node dn-prod-01, which the configuration no longer declares" in recovered.stderr
+    assert key in create_journal.read(_journal(d))  # kept, and reported on every run until resolved
+
+    # Declared again: the stack takes back its own object (the journal proves it), then the journal goes.
+    d.instance_path.write_text(original)
+    again = _cac_director_up(d)
+    assert again.returncode == 0, again.stdout + again.stderr
+    _assert_converged(d)
+    assert not _journal(d).exists()
