@@ -14,7 +14,7 @@ import json
 import os
 import signal
 import subprocess
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,12 @@ from cac_director.conventions import by_section
 from cac_director.pulumi_provider import create_journal
 from tests.conftest import REPO_ROOT
 from tests.e2e.test_program import Deployment, deployment  # noqa: F401 - the fixture
-from tests.e2e.test_recovery import HANG_GUARD, _assert_converged, _session_members
+from tests.e2e.test_recovery import (
+    _assert_converged,
+    _session_members,
+    _start_until,
+    _wait_session_gone,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -54,33 +59,22 @@ def _cac_director_up(d: Deployment, *args: str) -> subprocess.CompletedProcess[s
     )
 
 
-def _kill_group_after(d: Deployment, command: list[str], method: str, count: int, env: dict[str, str]) -> None:
-    """Run ``command`` in its own process group; SIGKILL the whole group once the emulator saw ``count`` ``method``s."""
-    d.emu.reset_request_log()
-    d.emu.set_faults(latency=0.2)  # slow enough that the kill lands mid-apply on any machine
-    proc = subprocess.Popen(
-        command,
-        cwd=d.project,
-        env={**d.cli.env, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + HANG_GUARD
-    while _seen(d, method) < count:
-        assert proc.poll() is None, f"{command[:2]} ended before {count} {method}s"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+def _kill_group_when(d: Deployment, command: list[str], ready: Callable[[], bool], env: dict[str, str]) -> None:
+    """Run ``command`` in its own process group with 200 ms orders; SIGKILL the whole group once ``ready()``."""
+    proc = _start_until(d, command, ready, env)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     try:
-        while _session_members(proc.pid):
-            assert time.monotonic() < deadline, f"outlived the kill: {_session_members(proc.pid)}"
-            time.sleep(0.1)
+        _wait_session_gone(proc.pid)
     finally:
         for pid in _session_members(proc.pid):
             os.kill(pid, signal.SIGKILL)
     d.emu.clear_faults()
+
+
+def _kill_group_after(d: Deployment, command: list[str], method: str, count: int, env: dict[str, str]) -> None:
+    """SIGKILL ``command``'s process group once the emulator has seen ``count`` ``method`` requests."""
+    _kill_group_when(d, command, lambda: _seen(d, method) >= count, env)
 
 
 def _recover(d: Deployment) -> subprocess.CompletedProcess[str]:
@@ -158,26 +152,8 @@ def test_a_same_named_object_of_someone_else_is_not_adopted_after_a_kill(deploym
 def test_a_journaled_create_the_configuration_dropped_is_reported_then_taken_back(deployment: Deployment) -> None:  # noqa: F811
     d = deployment
     key = "pulumi-python:dynamic/cacdirector:Device::dn-prod-01/linux-app-01"
-    d.emu.set_faults(latency=0.2)
-    proc = subprocess.Popen(
-        [CAC_DIRECTOR, "up", "--fast"],
-        cwd=d.project,
-        env=d.cli.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + HANG_GUARD
-    while key not in create_journal.read(_journal(d)):  # the line is written before the POST
-        assert proc.poll() is None, "the apply ended before the device's create was sent"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    while _session_members(proc.pid):
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    d.emu.clear_faults()
+    # The line is written before the POST: kill right after it.
+    _kill_group_when(d, [CAC_DIRECTOR, "up", "--fast"], lambda: key in create_journal.read(_journal(d)), {})
 
     # The YAML changes between the crash and the rerun: the device (and its collector) are no longer declared.
     original = d.instance_path.read_text()
