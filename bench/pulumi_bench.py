@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pulumi_bench.py [--sizes 100,500,2000] [--delays 0,0.2] [--parallel 32]
         [--baselines trivial,sized] [--trivial-only] [--engine-from RESULTS.json] [--real-from RESULTS.json]
-        [--cli-profile DIR] [--out bench/results/pulumi_bench.json]
+        [--cli-profile DIR] [--modes default,fast] [--out bench/results/pulumi_bench.json]
 
 For each size (resources across nodes) and order latency it runs, with the real CLI on a file backend:
 ``up`` from empty, a no-op ``preview``, a no-op ``refresh``, and an ``up`` that changes 10% of the resources.
@@ -19,6 +19,11 @@ bound = Director time + engine time, where
   takes about the real number of bytes in every checkpoint. Each operation gets a bound and a ratio per
   baseline (``lower_bound``/``ratio`` for ``trivial``, ``sized_lower_bound``/``sized_ratio`` for ``sized``).
 
+``--modes default,fast`` runs every size in both modes, one after the other (fast = what ``cac-director up
+--fast`` sets: ``PULUMI_SKIP_CHECKPOINTS=true`` and the providers' create journal, for the real program and
+the baselines alike), records the load average around every operation, and prints the ratios side by side,
+with the time of a sequential importer that polls each create's order every 2 s.
+
 The peak RSS of the program and of the provider processes is sampled from /proc at every size.
 The 2,000-resource runs are benchmarks, never tests (CI budget).
 """
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -34,7 +40,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +51,11 @@ from cac_director.config import load_instance
 from cac_director.conventions import LOOKUPS, REGISTRY
 from cac_director.emulator import Emulator, EmulatorConfig
 from cac_director.pulumi_provider._paths import names_at
+from cac_director.pulumi_provider.create_journal import JOURNAL_ENV
+
+SKIP_CHECKPOINTS_ENV = "PULUMI_SKIP_CHECKPOINTS"
+# The sequential importer of the issue: one create at a time, its order polled every 2 s.
+IMPORTER_POLL_SECONDS = 2.0
 
 REPO = Path(__file__).resolve().parent.parent
 TRIVIAL = Path(__file__).resolve().parent / "trivial_project"
@@ -70,7 +81,7 @@ def _shape(size: int) -> tuple[int, int]:
     return data_nodes + 1, size // data_nodes
 
 
-def _env(home: Path, pulumi_bin: Path) -> dict[str, str]:
+def _env(home: Path, pulumi_bin: Path, fast: bool = False) -> dict[str, str]:
     env = dict(os.environ)
     (home / "backend").mkdir(parents=True, exist_ok=True)
     env.update(
@@ -83,8 +94,12 @@ def _env(home: Path, pulumi_bin: Path) -> dict[str, str]:
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         }
     )
-    for key in ("PULUMI_ACCESS_TOKEN", "DIRECTOR_TOKEN"):
+    for key in ("PULUMI_ACCESS_TOKEN", "DIRECTOR_TOKEN", SKIP_CHECKPOINTS_ENV, JOURNAL_ENV):
         env.pop(key, None)
+    if fast:
+        # What `cac-director up --fast` sets: the engine writes the state once; the providers journal creates.
+        env[SKIP_CHECKPOINTS_ENV] = "true"
+        env[JOURNAL_ENV] = str(home / "create-journal.jsonl")
     return env
 
 
@@ -262,6 +277,7 @@ class BenchOptions:
     pulumi_bin: Path
     provider_processes: int | None  # None: the program's default
     cli_profile: Path | None = None  # directory for the CLI's CPU/memory profiles (`pulumi --profiling`)
+    fast: bool = False  # fast mode: checkpoints skipped, creates journaled (real program and baselines alike)
 
 
 @dataclass(frozen=True)
@@ -310,7 +326,8 @@ def measure_real(work: Path, size: int, delay: float, opts: BenchOptions) -> dic
     cfg = EmulatorConfig.from_fleet_files([instance.parent.parent / "fleet.yaml"], token=TOKEN, order_delay=delay)
     result: dict[str, Any] = {"resources": resources, "nodes": len(resolved.nodes), "write_depth": depth, "ops": {}}
     with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
-        proj = Project(project, _env(work / "home-real", opts.pulumi_bin), opts.parallel, _profile(opts, "real", size))
+        env = _env(work / "home-real", opts.pulumi_bin, opts.fast)
+        proj = Project(project, env, opts.parallel, _profile(opts, "real", size))
         proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
         proj.pulumi("config", "set", "cac-director:instance", str(instance))
         proj.pulumi("config", "set", "cac-director:directorUrl", emu.url)
@@ -321,11 +338,13 @@ def measure_real(work: Path, size: int, delay: float, opts: BenchOptions) -> dic
             if op == "update":
                 _change_ten_percent(instance, per_node)
             emu.reset_request_log()
+            load = os.getloadavg()[0]
             with MemorySampler(project) as sampler:
                 elapsed = proj.operation(op)
             counts = emu.request_counts()
             result["ops"][op] = {
                 "seconds": round(elapsed, 2),
+                "load_1min": [round(load, 2), round(os.getloadavg()[0], 2)],
                 "requests": _request_summary(counts),
                 "lists_per_type_per_node": _lists_per_type_per_node(counts, len(resolved.nodes)),
                 "memory": sampler.summary(),
@@ -341,7 +360,7 @@ def measure_trivial(work: Path, nodes: int, per_node: int, opts: BenchOptions) -
         f"name: bench-trivial\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n"
     )
     profile = _profile(opts, "trivial", nodes * per_node)
-    proj = Project(project, _env(work / "home-trivial", opts.pulumi_bin), opts.parallel, profile)
+    proj = Project(project, _env(work / "home-trivial", opts.pulumi_bin, opts.fast), opts.parallel, profile)
     if opts.provider_processes == 0:
         proj.pulumi("config", "set", "bench:providers", "default")
     proj.pulumi("stack", "init", "bench", "--secrets-provider", "passphrase")
@@ -362,7 +381,7 @@ def measure_sized(work: Path, tree: Tree, opts: BenchOptions) -> dict[str, Any]:
     shutil.copy(SIZED / "__main__.py", project)
     settings = (REPO / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {REPO / '.venv'}")
     (project / "Pulumi.yaml").write_text(settings)
-    env = _env(work / "home-sized", opts.pulumi_bin)
+    env = _env(work / "home-sized", opts.pulumi_bin, opts.fast)
     # The echo modules load from the repository (program and provider processes inherit this).
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SIZED.parent), env.get("PYTHONPATH", "")) if p)
     proj = Project(project, env, opts.parallel, _profile(opts, "sized", tree.resources))
@@ -425,6 +444,18 @@ def _add_bounds(run: dict[str, Any], baselines: dict[str, dict[str, Any]], paral
             op[f"{prefix}ratio"] = round(op["seconds"] / bound, 2) if bound else None
 
 
+def importer_seconds(writes: int, delay: float) -> float:
+    """A sequential importer: each create's order polled every 2 s, so each create waits whole polls."""
+    return writes * IMPORTER_POLL_SECONDS * max(1, math.ceil(delay / IMPORTER_POLL_SECONDS))
+
+
+def _add_importer(run: dict[str, Any]) -> None:
+    up = run["ops"]["up"]
+    seconds = importer_seconds(int(up["requests"]["writes"]), run["order_delay"])
+    up["importer_seconds"] = seconds
+    up["importer_speedup"] = round(seconds / up["seconds"], 1) if up["seconds"] else None
+
+
 def run(
     sizes: list[int],
     delays: list[float],
@@ -462,6 +493,7 @@ def run(
                     (work / "project").mkdir()
                     real = {"size": size, "order_delay": delay, **measure_real(work, size, delay, opts)}
             _add_bounds(real, measured, opts.parallel)
+            _add_importer(real)
             results["runs"].append(real)
             _print_run(real, measured)
     return results
@@ -540,6 +572,38 @@ def _print_baselines(run: dict[str, Any], baselines: dict[str, dict[str, Any]]) 
         print(line)
 
 
+def _print_side_by_side(by_mode: dict[str, dict[str, Any]]) -> None:
+    """Per size, latency and operation: seconds, bound and ratio of each mode, next to each other."""
+    modes = list(by_mode)
+    print("\n== side by side (ratio = measured / (Director critical path + trivial engine time, same mode))")
+    header = f"{'size':>5} {'ms':>4} {'op':12}"
+    for mode in modes:
+        header += f" {mode + ' s':>11} {'bound':>7} {'ratio':>6}"
+    print(header + f" {'peak MiB (prog/prov)':>21}")
+    keyed = {mode: {(r["size"], r["order_delay"]): r for r in doc["runs"]} for mode, doc in by_mode.items()}
+    for key in sorted(keyed[modes[0]]):
+        size, delay = key
+        for op_name in OPERATIONS:
+            line = f"{size:>5} {delay * 1000:>4.0f} {op_name:12}"
+            memory = ""
+            for mode in modes:
+                op = keyed[mode].get(key, {}).get("ops", {}).get(op_name)
+                if op is None:
+                    line += f" {'-':>11} {'-':>7} {'-':>6}"
+                    continue
+                line += f" {op['seconds']:>10.2f}s {op.get('lower_bound') or 0:>6.2f}s {op.get('ratio') or 0:>6.2f}"
+                mem = op["memory"]
+                memory += f" {mem['program']['peak_rss_mib_max']:.0f}/{mem['provider']['peak_rss_mib_sum']:.0f}"
+            print(line + f" {memory:>21}")
+        for mode in modes:
+            up = keyed[mode].get(key, {}).get("ops", {}).get("up", {})
+            if up.get("importer_seconds"):
+                print(
+                    f"{size:>5} {delay * 1000:>4.0f} importer     {mode}: sequential importer (2 s polls) "
+                    f"{up['importer_seconds']:.0f}s = {up['importer_speedup']}x this mode's up"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,500,2000")
@@ -581,6 +645,11 @@ def main() -> None:
         default=None,
         help="write the CLI's CPU/memory profiles of every operation here (`go tool pprof -top <pulumi> FILE.cpu`)",
     )
+    parser.add_argument(
+        "--modes",
+        default="default",
+        help="default (checkpoints), fast (what `cac-director up --fast` sets), or both: default,fast",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "pulumi_bench.json")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -590,17 +659,34 @@ def main() -> None:
     unknown = sorted(set(baselines) - set(BASELINES))
     if unknown:
         parser.error(f"unknown baseline(s) {', '.join(unknown)}: choose from {', '.join(BASELINES)}")
-    results = run(
-        sizes,
-        delays,
-        opts,
-        engine=_engine_times(args.engine_from),
-        baselines=baselines,
-        trivial_only=args.trivial_only,
-        real_runs=_real_runs(args.real_from),
-    )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    modes = [mode for mode in args.modes.split(",") if mode]
+    if set(modes) - {"default", "fast"}:
+        parser.error("--modes takes default and/or fast")
+    # Each size is run in every mode before the next size: on a shared machine the ratios side by side count.
+    by_mode: dict[str, dict[str, Any]] = {}
+    for size in sizes:
+        for mode in modes:
+            print(f"\n#### mode {mode}, {size} resources, load {os.getloadavg()}", flush=True)
+            part = run(
+                [size],
+                delays,
+                replace(opts, fast=mode == "fast"),
+                engine=_engine_times(args.engine_from) if mode == "default" else {},
+                baselines=baselines,
+                trivial_only=args.trivial_only,
+                real_runs=_real_runs(args.real_from) if mode == "default" else [],
+            )
+            merged = by_mode.setdefault(mode, part)
+            if merged is not part:
+                merged["runs"] += part["runs"]
+                for kind in BASELINES:
+                    merged[kind].update(part[kind])
+            # Written after every part: a run cut short keeps what it measured.
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            results = by_mode[modes[0]] if len(modes) == 1 else {"modes": by_mode}
+            args.out.write_text(json.dumps(results, indent=2) + "\n")
+    if len(modes) > 1:
+        _print_side_by_side(by_mode)
     print(f"\nwrote {args.out}")
 
 

@@ -2,9 +2,10 @@
 
 Each successful apply records the resolved configuration and the git commit as the stack output
 ``applied`` (``pulumi_provider/applied.py``); ``rollback`` runs a Pulumi update to that configuration.
-``up`` is ``pulumi up --refresh`` plus two things (docs/reliability.md): after success it drops the pending creates
-of an interrupted earlier apply, which that update has just recorded; with ``--rollback-on-failure`` a
-failed apply is followed by a rollback. Exit codes: 0 applied; 1 the apply failed (rolled back or not);
+``up`` is ``pulumi up --refresh`` plus three things (docs/reliability.md): large stacks apply in fast mode
+(``fast_apply``); after success it drops the pending creates and journaled creates of an interrupted earlier
+apply, which that update has just recorded; with ``--rollback-on-failure`` a failed apply is followed by a
+rollback. Exit codes: 0 applied; 1 the apply failed (rolled back or not);
 2 a usage problem (no pulumi CLI, nothing recorded to roll back to).
 """
 
@@ -13,10 +14,11 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from cac_director.cli import fast_apply
 from cac_director.cli._pulumi import PulumiStack, fail, names
 from cac_director.pulumi_provider.applied import ROLLBACK_ENV
 
@@ -37,12 +39,23 @@ def up(
     rollback_on_failure: Annotated[
         bool, typer.Option(help="When the apply fails, apply the last successful configuration again.")
     ] = False,
+    fast: Annotated[
+        bool | None,
+        typer.Option(
+            "--fast/--no-fast",
+            help="Skip the engine's checkpoints, journaling every create (default: from fastApplyThreshold objects).",
+        ),
+    ] = None,
 ) -> None:
     target = PulumiStack(cwd, stack)
+    mode = fast_apply.decide(target, fast)
+    fast_apply.announce(mode)
     # Refreshing first makes the plan start from the Director, which an interrupted apply left ahead of
     # the state (objects deleted but still recorded, pending deletes).
-    if target.run("up", "--refresh", "--yes").returncode == 0:
-        _drop_recorded_pending_creates(target)
+    if target.run("up", "--refresh", "--yes", env=mode.env).returncode == 0:
+        deployment = target.deployment()
+        fast_apply.prune_journal(mode, deployment)
+        _drop_recorded_pending_creates(target, deployment)
         return
     if not rollback_on_failure:
         raise typer.Exit(1)
@@ -71,9 +84,8 @@ def _rollback(target: PulumiStack) -> None:
     typer.echo(f"Rolled back to the configuration of the last successful apply (commit {commit}).", err=True)
 
 
-def _drop_recorded_pending_creates(target: PulumiStack) -> None:
+def _drop_recorded_pending_creates(target: PulumiStack, deployment: dict[str, Any]) -> None:
     """Clear pending creates the successful update recorded; never ones it could not have recorded."""
-    deployment = target.deployment()
     pending = [
         op["resource"]["urn"]
         for op in deployment.get("pending_operations") or []

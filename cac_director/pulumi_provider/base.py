@@ -52,7 +52,7 @@ from cac_director.errors import (
     NotFound,
     OrderFailed,
 )
-from cac_director.pulumi_provider import _one_line_errors
+from cac_director.pulumi_provider import _one_line_errors, create_journal
 from cac_director.pulumi_provider._engine_watch import exit_with_engine
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
@@ -297,15 +297,24 @@ class DirectorProvider(ResourceProvider):
         if existing_id:
             return self._take_over(client, resolver, props, existing_id)
         body = self._write_body(props, resolver)
+        journal = create_journal.for_create(conv.type_name, self._name_key, props)
+        journal.sending()
         try:
             obj_id, live = client.create(conv, body, name=name)
         except OrderFailed:
             # A same-name object that appeared since the listing (an interrupted earlier apply of this stack,
             # another tool, a console user) is the likeliest cause: decide on it as if it had been listed.
             existing_id = client.lookup_table(conv, refresh=True).get(name)
-            if existing_id:
-                return self._take_over(client, resolver, props, existing_id)
-            raise
+            if not existing_id:
+                journal.withdrawn()
+                raise
+            try:
+                taken = self._take_over(client, resolver, props, existing_id)
+            except CacDirectorError:
+                journal.withdrawn()  # not this stack's object
+                raise
+            journal.created(existing_id)
+            return taken
         except CreateUnconfirmed as exc:
             # The Director accepted the create and may apply it later: a create that fails is not recorded
             # in state, so the object is looked for until the deadline and recorded as soon as it shows.
@@ -313,6 +322,10 @@ class DirectorProvider(ResourceProvider):
             if found is None:
                 raise DirectorError(self._unconfirmed_message(client, name, exc)) from None
             obj_id, live = found
+        except CacDirectorError:
+            journal.withdrawn()  # refused before it was taken (400, 401/403 on the POST): nothing was created
+            raise
+        journal.created(obj_id)
         return CreateResult(obj_id, self._outs(props, live, resolver))
 
     def _take_over(

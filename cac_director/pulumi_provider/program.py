@@ -29,6 +29,7 @@ from cac_director.pulumi_provider._paths import map_path, names_at
 from cac_director.pulumi_provider.adoption import Note
 from cac_director.pulumi_provider.applied import record as record_applied
 from cac_director.pulumi_provider.applied import rollback_target
+from cac_director.pulumi_provider.create_journal import journaled_creates
 from cac_director.pulumi_provider.pending import is_own_pending, pending_creates
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
 from cac_director.pulumi_provider.stack_settings import INSECURE_WARNING, StackSettings, read_stack_settings
@@ -46,7 +47,6 @@ PROVIDER_SETTINGS_KEYS = (
     "outageTolerance",
 )
 PROVIDER_SECRET_KEYS = frozenset({"token", "refreshSecret"})
-RESOURCE_TYPE_PREFIX = TYPE_PREFIX
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def register(
                 logical = f"{node.name}/{name}"
                 if options.adopt_existing or is_own_pending(
                     options.pending or {},
-                    f"{RESOURCE_TYPE_PREFIX}{conv.type_name}::{logical}",
+                    f"{TYPE_PREFIX}{conv.type_name}::{logical}",
                     name_key=conv.name_key,
                     name=name,
                     node=node.logpoint_id,
@@ -184,7 +184,7 @@ def register(
                         provider=providers[node.name],
                     ),
                 )
-                note = (options.adoption or {}).get(f"{RESOURCE_TYPE_PREFIX}{conv.type_name}::{logical}")
+                note = (options.adoption or {}).get(f"{TYPE_PREFIX}{conv.type_name}::{logical}")
                 if note is not None:
                     (pulumi.log.warn if note.severity == "warning" else pulumi.log.info)(note.message, resource)
                 graph.add(node.name, conv.yaml_section, name, resource)
@@ -268,7 +268,8 @@ def run() -> None:
         provider_processes=settings.provider_processes,
         provider_settings=_provider_settings(config),
         owner=owner,
-        pending=pending_creates(),
+        # Skipped checkpoints (fast mode) leave no pending creates: the providers' create journal stands in.
+        pending={**journaled_creates(), **pending_creates()},
         adoption=preflight.adoption(config, resolved, url, owner) if settings.adopt_existing else None,
     )
     registered: list[pulumi.Resource] = []

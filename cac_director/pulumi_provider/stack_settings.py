@@ -22,6 +22,7 @@ Getter = Callable[[str], str | None]
 MAX_SECONDS = 86_400.0
 MAX_THREADS = 256
 MAX_PROCESSES = 64
+MAX_OBJECTS = 1_000_000
 _TRUE, _FALSE = frozenset({"true"}), frozenset({"false"})
 
 
@@ -148,6 +149,8 @@ class StackSettings:
     provider_processes: int = 4
     adopt_existing: bool = False
     protect: bool = False
+    fast_apply_threshold: int = 300
+    """``cac-director up`` skips checkpoints from this many declared objects on; 0: only with ``--fast``."""
 
     def __repr__(self) -> str:
         return f"StackSettings(director_url={self.director_url!r}, token=<hidden>, refresh_secret=<hidden>)"
@@ -174,6 +177,7 @@ def read_stack_settings(get: Getter, *, base: Path | None = None) -> tuple[Stack
         provider_processes=reader.integer("providerProcesses", 4, low=0, high=MAX_PROCESSES, example="4"),
         adopt_existing=reader.boolean("adoptExisting", False),
         protect=reader.boolean("protect", False),
+        fast_apply_threshold=reader.integer("fastApplyThreshold", 300, low=0, high=MAX_OBJECTS, example="300"),
     )
     return settings, reader.problems
 

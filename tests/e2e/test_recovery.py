@@ -12,6 +12,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,32 +48,37 @@ def _writes(d: Deployment) -> int:
     return sum(n for call, n in d.emu.request_counts().items() if call.split()[0] in {"POST", "PUT", "DELETE"})
 
 
-def _kill_after(d: Deployment, args: list[str], writes: int) -> None:
-    """Run `pulumi <args>`, SIGKILL the CLI alone once ``writes`` Director writes were made, wait for its children."""
+def _start_until(
+    d: Deployment, command: list[str], ready: Callable[[], bool], env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``command`` in a session of its own with 200 ms orders; return once ``ready()`` (the kill point)."""
     d.emu.reset_request_log()
     d.emu.set_faults(latency=0.2)  # slow enough that the kill lands mid-apply on any machine
     proc = subprocess.Popen(
-        ["pulumi", *args, "--yes", "--non-interactive"],
+        command,
         cwd=d.project,
-        env=d.cli.env,
+        env={**d.cli.env, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     deadline = time.monotonic() + HANG_GUARD
-    while _writes(d) < writes:
-        assert proc.poll() is None, f"pulumi {args[0]} ended before {writes} writes"
+    while not ready():
+        assert proc.poll() is None, f"{' '.join(command[:2])} ended before the kill point"
         assert time.monotonic() < deadline
         time.sleep(0.05)
+    return proc
+
+
+def _kill_after(d: Deployment, args: list[str], writes: int) -> None:
+    """Run `pulumi <args>`, SIGKILL the CLI alone once ``writes`` Director writes were made, wait for its children."""
+    proc = _start_until(d, ["pulumi", *args, "--yes", "--non-interactive"], lambda: _writes(d) >= writes)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     try:
         # The language host, the program and the providers (busy or idle) notice that the engine is gone
         # and exit; then nothing talks to the Director any more.
-        deadline = time.monotonic() + HANG_GUARD
-        while _session_members(proc.pid):
-            assert time.monotonic() < deadline, f"outlived the killed CLI: {_session_members(proc.pid)}"
-            time.sleep(0.1)
+        deadline = _wait_session_gone(proc.pid)
         settled = d.emu.request_counts()
         time.sleep(1.0)
         while (current := d.emu.request_counts()) != settled:
@@ -83,6 +89,15 @@ def _kill_after(d: Deployment, args: list[str], writes: int) -> None:
         for pid in _session_members(proc.pid):  # only after a failed assertion: leave nothing behind
             os.kill(pid, signal.SIGKILL)
     d.emu.clear_faults()
+
+
+def _wait_session_gone(sid: int) -> float:
+    """Wait until no process of session ``sid`` is left; return the hang-guard deadline it waited against."""
+    deadline = time.monotonic() + HANG_GUARD
+    while _session_members(sid):
+        assert time.monotonic() < deadline, f"outlived the killed CLI: {_session_members(sid)}"
+        time.sleep(0.1)
+    return deadline
 
 
 def _assert_converged(d: Deployment) -> None:

@@ -34,6 +34,8 @@ BAD = [
     ("insecureSkipVerify", "yes please"),
     ("adoptExisting", "sure"),
     ("protect", "2"),
+    ("fastApplyThreshold", "-1"),
+    ("fastApplyThreshold", "many"),
     ("caBundle", "/nonexistent/ca.pem"),
     ("caBundle", "."),
     ("templates", "/nonexistent/templates"),
@@ -79,6 +81,7 @@ def test_good_settings_are_read(tmp_path: Path) -> None:
         "providerProcesses": "0",
         "insecureSkipVerify": "False",
         "adoptExisting": "true",
+        "fastApplyThreshold": "0",
         "caBundle": "ca.pem",
         "directorUrl": "https://director.example.net:8443/api",
         "token": SECRET,
@@ -88,6 +91,7 @@ def test_good_settings_are_read(tmp_path: Path) -> None:
     assert (settings.order_timeout, settings.request_timeout) == (12.5, 30.0)
     assert (settings.provider_threads, settings.provider_processes) == (8, 0)
     assert settings.adopt_existing and not settings.insecure_skip_verify
+    assert settings.fast_apply_threshold == 0
     assert settings.ca_bundle == str(bundle)
     assert SECRET not in repr(settings)
 
