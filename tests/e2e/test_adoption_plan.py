@@ -6,31 +6,15 @@ Reuses the ``deployment`` fixture of ``test_program`` (a copy of the project, Ba
 
 from __future__ import annotations
 
-import json
-import subprocess
-from typing import Any
-
 import pytest
 
 from cac_director.conventions import by_section
 from cac_director.director import mapping
+from tests.e2e.test_plan_reads_director import _plan
 from tests.e2e.test_program import Deployment, deployment
 
 pytestmark = pytest.mark.e2e
 __all__ = ["deployment"]
-
-
-def _plan(d: Deployment) -> tuple[int, dict[str, Any]]:
-    proc = subprocess.run(
-        ["cac-director", "plan", "--json", "--cwd", str(d.project)],
-        env=d.cli.env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
-    return proc.returncode, json.loads(proc.stdout)
 
 
 def test_preview_and_plan_name_the_objects_an_adopting_apply_takes_over(deployment: Deployment) -> None:
