@@ -36,9 +36,10 @@ class FastApply:
 
     @property
     def env(self) -> dict[str, str]:
-        if not self.fast:
-            return {}
-        return {SKIP_CHECKPOINTS_ENV: "true", create_journal.JOURNAL_ENV: str(self.journal)}
+        # Creates are journaled in both modes: the engine's pending creates do not survive a provider process
+        # killed on its own (the engine, failing gracefully, drops them), the journal does.
+        journal = {create_journal.JOURNAL_ENV: str(self.journal)}
+        return {SKIP_CHECKPOINTS_ENV: "true", **journal} if self.fast else journal
 
 
 def _stack_config(target: PulumiStack) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The create journal: a durable record of each create a provider sends while the engine skips checkpoints.
+"""The create journal: a durable record of each create a provider sends during `cac-director up`.
 
 With ``PULUMI_SKIP_CHECKPOINTS=true`` (fast mode, docs/reliability.md "Fast mode") the engine writes the
 state once, at the end, so a SIGKILL mid-apply leaves no trace of the run in the state: neither the
@@ -6,7 +6,8 @@ objects created nor the engine's pending creates that prove a same-name object i
 providers therefore append one line to a per-stack journal file *before* each create POST (type token,
 logical name, object name, node) and one after it (the id), and the next run's program treats a journaled
 create exactly like the engine's pending create: the resource may take over the same-name object on the
-same node. An object the journal does not record is refused as before.
+same node. An object the journal does not record is refused as before. `cac-director up` journals in the
+default mode too: a provider process killed on its own loses the engine's pending creates as well.
 
 The file is JSON lines, appended with one ``write`` per line (``O_APPEND``, so the provider processes of
 one apply never interleave) and fsynced before the POST is sent. ``cac-director up`` prunes it after a

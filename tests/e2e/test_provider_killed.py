@@ -1,4 +1,5 @@
-"""A provider process killed mid-apply: the engine fails the update, and the output reads as errors, not tracebacks.
+"""A provider process killed mid-apply: the engine fails the update, the output reads as errors, not tracebacks,
+and one plain rerun converges without adoptExisting (the providers' create journal proves whose objects they are).
 
 Reuses the ``deployment`` fixture of ``test_program`` (a copy of the project, Bank A prod, emulator on port 0).
 """
@@ -12,18 +13,19 @@ import time
 
 import pytest
 
+from tests.conftest import REPO_ROOT
 from tests.e2e.test_program import Deployment, deployment
-from tests.e2e.test_recovery import HANG_GUARD, _session_members, _writes
+from tests.e2e.test_recovery import HANG_GUARD, _assert_converged, _session_members, _writes
 
 pytestmark = pytest.mark.e2e
 __all__ = ["deployment"]
 
 
-def test_a_killed_provider_process_fails_the_update_without_a_traceback(deployment: Deployment) -> None:
+def test_a_killed_provider_process_fails_cleanly_and_one_plain_rerun_converges(deployment: Deployment) -> None:
     d = deployment
     d.emu.set_faults(latency=0.2)  # slow enough that the kill lands mid-apply on any machine
     proc = subprocess.Popen(
-        ["pulumi", "up", "--yes", "--non-interactive"],
+        [str(REPO_ROOT / ".venv" / "bin" / "cac-director"), "up", "--cwd", str(d.project)],
         cwd=d.project,
         env=d.cli.env,
         stdout=subprocess.PIPE,
@@ -33,7 +35,7 @@ def test_a_killed_provider_process_fails_the_update_without_a_traceback(deployme
     )
     deadline = time.monotonic() + HANG_GUARD
     while _writes(d) < 3:
-        assert proc.poll() is None, "pulumi up ended before 3 writes"
+        assert proc.poll() is None, "cac-director up ended before 3 writes"
         assert time.monotonic() < deadline
         time.sleep(0.05)
     providers = [pid for pid, cmd in _session_members(proc.pid).items() if "-m pulumi.dynamic" in cmd]
@@ -45,3 +47,10 @@ def test_a_killed_provider_process_fails_the_update_without_a_traceback(deployme
     assert "Traceback" not in output, output
     assert "KeyboardInterrupt" not in output, output
     assert "error reading from server: EOF" in output  # the engine's own word for a dead provider
+
+    # The engine survived, so no lock remains: one plain `pulumi up`, adoptExisting left off. The creates the
+    # killed process had sent are in the create journal `cac-director up` keeps, so they are recorded.
+    d.emu.set_faults(latency=0.0)
+    rerun = d.cli.run("up", "--yes", check=False)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    _assert_converged(d)
