@@ -13,7 +13,16 @@ from cac_director.conventions._base import (
     ResourceConventions,
     WireRef,
 )
-from cac_director.conventions._listing import LISTED, DeviceApps, Fetched, Listed, Listing, NodeReads, object_id
+from cac_director.conventions._listing import (
+    LISTED,
+    DeviceApps,
+    Fetched,
+    Listed,
+    Listing,
+    NodeReads,
+    Singleton,
+    object_id,
+)
 from cac_director.conventions.alert_rules import ALERT_RULES
 from cac_director.conventions.device_groups import DEVICE_GROUPS
 from cac_director.conventions.devices import DEVICES
@@ -24,8 +33,10 @@ from cac_director.conventions.processing_policies import PROCESSING_POLICIES
 from cac_director.conventions.repos import REPOS
 from cac_director.conventions.routing_policies import ROUTING_POLICIES
 from cac_director.conventions.syslog_collectors import SYSLOG_COLLECTORS
+from cac_director.conventions.system_settings import SYSTEM_SETTINGS
 
 REGISTRY: tuple[ResourceConventions, ...] = (
+    SYSTEM_SETTINGS,
     REPOS,
     ROUTING_POLICIES,
     NORMALIZATION_POLICIES,
@@ -74,6 +85,7 @@ __all__ = [
     "NodeRole",
     "Reference",
     "ResourceConventions",
+    "Singleton",
     "WireRef",
     "by_api_resource",
     "by_section",

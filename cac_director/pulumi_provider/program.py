@@ -146,12 +146,14 @@ def register(
             # The default provider is configured from the stack config alone, which has no pool.
             target.update({"url": url, "pool": resolved.fleet.pool_uuid})
         counts: dict[str, int] = {}
+        # A node's settings come first: its other objects may need them (alert-rule delays need timestamp_on).
+        settings: list[pulumi.Resource] = []
         for conv in REGISTRY:
             for obj in node.sections.get(conv.yaml_section, []):
                 name = str(obj[conv.name_key])
                 props: dict[str, Any] = copy.deepcopy(obj)
                 ref_ids: dict[str, Any] = {}
-                depends: list[pulumi.Resource] = []
+                depends: list[pulumi.Resource] = list(settings)
                 for ref in conv.references:
                     if ref.target in LOOKUPS:
                         continue
@@ -188,6 +190,8 @@ def register(
                 if note is not None:
                     (pulumi.log.warn if note.severity == "warning" else pulumi.log.info)(note.message, resource)
                 graph.add(node.name, conv.yaml_section, name, resource)
+                if conv.singleton:
+                    settings.append(resource)
                 if registered is not None:
                     registered.append(resource)
                 counts[conv.yaml_section] = counts.get(conv.yaml_section, 0) + 1
