@@ -15,7 +15,8 @@ from cac_director.conventions._listing import LISTED, Fetched, Listed, Listing, 
 from cac_director.conventions._model import StrictModel
 
 NodeRole = Literal["data", "search", "all"]
-"""Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs, all = every node."""
+"""Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs,
+all = every node."""
 
 WireRef = Literal["name", "id", "id_csv", "name_csv", "remote_repo"]
 """How the Director expects a reference on the wire (docs/director-api.md §8):

@@ -149,7 +149,7 @@ class Singleton(Listed):
         self, conv: ResourceConventions, node: NodeReads, action: str
     ) -> tuple[list[dict[str, Any]], dict[str, str]]:
         objects = [{**obj, conv.name_key: self.name} for obj in _with_ids(self._items(conv, node, action))]
-        return objects, {self.name: obj["id"] for obj in objects[:1]}
+        return objects, ({self.name: objects[0]["id"]} if objects else {})
 
     def save_body(self, conv: ResourceConventions, live: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         """The Save body: ``data`` over the live values (read keys renamed to write keys) of ``save_fields``."""

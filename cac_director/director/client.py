@@ -191,11 +191,7 @@ class DirectorClient:
         The Director never returns the id (§5.3): after the order the object is found by name.
         """
         if conv.singleton:
-            # Nothing to create (§7.16): the node's one object is saved instead.
-            live = self.find(conv, name)
-            if live is None:
-                raise NotFound(f"{conv.type_name} '{name}' does not exist on node {self.node_name}", status=404)
-            return live["id"], self.update(conv, live["id"], body, name=name)
+            return self._save_singleton(conv, body, name)
         action = f"creating {conv.type_name} '{name}'"
         data = {k: v for k, v in body.items() if k != conv.activation_field}
         found: dict[str, Any] | None = None
@@ -244,6 +240,13 @@ class DirectorClient:
         found = self._apply_activation(conv, found, body, name, action)
         self._remember(conv, name, found["id"])
         return found["id"], found
+
+    def _save_singleton(self, conv: ResourceConventions, body: dict[str, Any], name: str) -> tuple[str, dict[str, Any]]:
+        """Nothing to create (§7.16): the node's one object is saved instead."""
+        live = self.find(conv, name)
+        if live is None:
+            raise NotFound(f"{conv.type_name} '{name}' does not exist on node {self.node_name}", status=404)
+        return live["id"], self.update(conv, live["id"], body, name=name)
 
     def update(self, conv: ResourceConventions, obj_id: str, body: dict[str, Any], *, name: str) -> dict[str, Any]:
         """Edit ``obj_id`` from a wire write body; return the wire read object after the order completed."""

@@ -127,6 +127,16 @@ def _wire_references(
     return ids, depends
 
 
+_SINGLETONS = tuple(conv for conv in REGISTRY if conv.singleton)
+
+
+def _settings_of(graph: _Graph, node: str) -> list[pulumi.Resource]:
+    """The node's settings registered so far: its other objects may need them first (alert-rule delays need
+    ``timestamp_on: log_ts``, docs/director-api.md §7.16), so they wait for them."""
+    found = (graph.on_node.get((node, conv.yaml_section, conv.singleton.name)) for conv in _SINGLETONS if conv.singleton)
+    return [res for res in found if res is not None]
+
+
 def register(
     resolved: ResolvedInstance, options: ProgramOptions, registered: list[pulumi.Resource] | None = None
 ) -> dict[str, Any]:
@@ -146,14 +156,12 @@ def register(
             # The default provider is configured from the stack config alone, which has no pool.
             target.update({"url": url, "pool": resolved.fleet.pool_uuid})
         counts: dict[str, int] = {}
-        # A node's settings come first: its other objects may need them (alert-rule delays need timestamp_on).
-        settings: list[pulumi.Resource] = []
         for conv in REGISTRY:
             for obj in node.sections.get(conv.yaml_section, []):
                 name = str(obj[conv.name_key])
                 props: dict[str, Any] = copy.deepcopy(obj)
                 ref_ids: dict[str, Any] = {}
-                depends: list[pulumi.Resource] = list(settings)
+                depends: list[pulumi.Resource] = _settings_of(graph, node.name)
                 for ref in conv.references:
                     if ref.target in LOOKUPS:
                         continue
@@ -190,8 +198,6 @@ def register(
                 if note is not None:
                     (pulumi.log.warn if note.severity == "warning" else pulumi.log.info)(note.message, resource)
                 graph.add(node.name, conv.yaml_section, name, resource)
-                if conv.singleton:
-                    settings.append(resource)
                 if registered is not None:
                     registered.append(resource)
                 counts[conv.yaml_section] = counts.get(conv.yaml_section, 0) + 1
