@@ -127,13 +127,14 @@ def _wire_references(
     return ids, depends
 
 
-_SINGLETONS = tuple(conv for conv in REGISTRY if conv.singleton)
+_SINGLETONS = tuple((conv.yaml_section, conv.singleton.name) for conv in REGISTRY if conv.singleton)
+"""(section, name) of the one object of each singleton type (SystemSettingsGeneral)."""
 
 
 def _settings_of(graph: _Graph, node: str) -> list[pulumi.Resource]:
     """The node's settings registered so far: its other objects may need them first (alert-rule delays need
     ``timestamp_on: log_ts``, docs/director-api.md §7.16), so they wait for them."""
-    found = (graph.on_node.get((node, conv.yaml_section, conv.singleton.name)) for conv in _SINGLETONS if conv.singleton)
+    found = (graph.on_node.get((node, section, name)) for section, name in _SINGLETONS)
     return [res for res in found if res is not None]
 
 
