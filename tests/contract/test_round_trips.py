@@ -155,7 +155,11 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
         },
     ),
     # A singleton, never created or deleted: its own round trip is tests/contract/test_system_settings.py.
-    "systemSettings": ([], {"settings": "general", "timestamp_on": "log_ts"}, {"settings": "general"}),
+    "systemSettings": (
+        [],
+        {"settings": "general", "timestamp_on": "log_ts"},
+        {"settings": "general", "timestamp_on": "log_ts", "timeout": 45},
+    ),
 }
 _ep = CASES["enrichmentPolicies"]
 CASES["enrichmentPolicies"] = (_ep[0], _ep[1], {**_ep[1], "description": "geo, updated"})
