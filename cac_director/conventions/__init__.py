@@ -36,7 +36,6 @@ from cac_director.conventions.syslog_collectors import SYSLOG_COLLECTORS
 from cac_director.conventions.system_settings import SYSTEM_SETTINGS
 
 REGISTRY: tuple[ResourceConventions, ...] = (
-    SYSTEM_SETTINGS,
     REPOS,
     ROUTING_POLICIES,
     NORMALIZATION_POLICIES,
@@ -46,6 +45,7 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     DEVICES,
     SYSLOG_COLLECTORS,
     ALERT_RULES,
+    SYSTEM_SETTINGS,
 )
 
 _BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}

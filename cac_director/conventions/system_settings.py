@@ -8,6 +8,8 @@ Managed fields only: the configuration sets the fields it cares about (e.g. ``ti
 ``timeout``, ``tab_title``) and the tool owns exactly those. Every Save carries all mandatory fields, so the
 others are sent back with the values the node holds (read-modify-write; the read's ``ip_dns`` is written back
 as ``li_ip``). A field removed from the configuration stops being managed and keeps its current value.
+The node's identity (``name``, ``li_ip``, ``lp_mode``) is never managed: one entry goes to several nodes,
+which must not all get one name or address, so those are always sent back as the node holds them.
 
 Creating the resource takes over the node's settings (no ``adoptExisting`` needed: there is always exactly
 one) and saves the managed fields. Destroying it, or removing it from the configuration, leaves the node's
@@ -34,6 +36,8 @@ SAVE_FIELDS = (
     "share_usage_data", "tab_title", "timeout", "timestamp_on", "timezone",
 )  # fmt: skip
 """The Save fields (§7.16); the mandatory ones must be in every Save, so all are sent."""
+NODE_IDENTITY = ("li_ip", "lp_mode", "name")
+"""Save fields that describe the node itself: sent back as they are, never managed."""
 
 
 class SystemSettingsGeneral(StrictModel):
@@ -45,9 +49,6 @@ class SystemSettingsGeneral(StrictModel):
     )
     default_ha_path: NonEmpty | None = Field(default=None, description="Default high-availability repo path.")
     enable_soar: bool | None = None
-    li_ip: NonEmpty | None = Field(default=None, description="The LogPoint's address (UI: Server Alias).")
-    lp_mode: Literal["search_head", "dlp"] | None = None
-    name: NonEmpty | None = Field(default=None, description="The LogPoint's name (every targeted node gets it).")
     overscan_period: Annotated[int, Field(ge=0)] | None = Field(default=None, description="Minutes.")
     share_usage_data: bool | None = None
     tab_title: str | None = Field(default=None, description="Browser tab title.")
@@ -66,11 +67,13 @@ SYSTEM_SETTINGS = ResourceConventions(
     api_resource="SystemSettingsGeneral",
     name_key="settings",
     node_role="all",
-    writable_fields=("settings", *SAVE_FIELDS),
+    writable_fields=("settings", *(field for field in SAVE_FIELDS if field not in NODE_IDENTITY)),
     required_fields=("settings",),
     read_renames={"ip_dns": "li_ip"},
+    # The node's identity is read back, sent back, never managed (NODE_IDENTITY).
     computed_fields=frozenset(
         {"id", "auth_ldap", "auth_li", "buffering", "identifier", "is_msui", "sequence_number", "type"}
+        | {"name", "lp_mode"}
     ),
     # The List example reads overscan_period back as 1.0 (§7.16).
     int_fields=("overscan_period", "timeout"),

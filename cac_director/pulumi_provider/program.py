@@ -129,6 +129,8 @@ def _wire_references(
 
 _SINGLETONS = tuple((conv.yaml_section, conv.singleton.name) for conv in REGISTRY if conv.singleton)
 """(section, name) of the one object of each singleton type (SystemSettingsGeneral)."""
+_REGISTRATION_ORDER = (*(c for c in REGISTRY if c.singleton), *(c for c in REGISTRY if not c.singleton))
+"""REGISTRY order (new types are appended: state pins the old order), a node's settings first."""
 
 
 def _settings_of(graph: _Graph, node: str) -> list[pulumi.Resource]:
@@ -157,7 +159,7 @@ def register(
             # The default provider is configured from the stack config alone, which has no pool.
             target.update({"url": url, "pool": resolved.fleet.pool_uuid})
         counts: dict[str, int] = {}
-        for conv in REGISTRY:
+        for conv in _REGISTRATION_ORDER:
             for obj in node.sections.get(conv.yaml_section, []):
                 name = str(obj[conv.name_key])
                 props: dict[str, Any] = copy.deepcopy(obj)

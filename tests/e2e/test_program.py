@@ -51,6 +51,7 @@ class Deployment:
         """node -> section -> name -> normalized model, read over HTTP through the client (built-ins left out)."""
         runtime.reset()
         result: dict[str, dict[str, dict[str, Any]]] = {}
+        desired = self.desired_state()
         for node in self.resolved().nodes.values():
             client = self.client(node.logpoint_id, node.name)
             resolver = NodeResolver(client)
@@ -64,7 +65,11 @@ class Deployment:
                     held = {k: v for k, v in stored.get(obj["id"], {}).items() if k in conv.write_only_fields}
                     model = mapping.normalize(conv, mapping.from_wire(conv, {**held, **obj}, resolver))
                     name = model.get(conv.name_key)
-                    if name not in conv.builtins:
+                    if conv.singleton:
+                        # Managed fields only: the node's settings are compared where the configuration sets them.
+                        managed = desired[node.name].get(conv.yaml_section, {}).get(name, {})
+                        model = {k: v for k, v in model.items() if k in managed}
+                    if name not in conv.builtins and (model or not conv.singleton):
                         objs[name] = model
                 if objs:
                     per_node[conv.yaml_section] = objs
@@ -176,9 +181,13 @@ def test_up_converges_refresh_repairs_and_destroy_cleans_up(deployment: Deployme
     assert d.live_state() == d.desired_state()
     d.cli.run("preview", "--expect-no-changes")
 
-    # 7. Destroy removes everything created and leaves the built-ins.
+    # 7. Destroy removes everything created and leaves the built-ins, and the nodes' settings as they are.
+    applied = {node: sections["systemSettings"] for node, sections in d.desired_state().items()}
+    assert applied["sh-prod-01"]["general"]["timestamp_on"] == "log_ts"
     d.cli.run("destroy", "--yes")
-    assert all(not sections for sections in d.live_state().values())
+    left = d.live_state()
+    assert {node: sections.pop("systemSettings") for node, sections in left.items()} == applied
+    assert all(not sections for sections in left.values())
     for node in d.resolved().nodes.values():
         if node.role != "searchHead":
             names = {o["name"] for o in d.emu.objects(pool, node.logpoint_id, "Repos")}
