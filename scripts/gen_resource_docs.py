@@ -32,7 +32,7 @@ EXAMPLE_INSTANCE = "fleets/bank-a/staging/instance.yaml"
 # The type token prefix is pinned: every stack's state records it (docs/architecture.md).
 TYPE_TOKEN = "pulumi-python:dynamic/cacdirector:{}"  # noqa: S105 - a type token, not a secret
 
-_ROLES = {"data": "data nodes and AIOs", "search": "search heads and AIOs"}
+_ROLES = {"data": "data nodes and AIOs", "search": "search heads and AIOs", "all": "data nodes, search heads and AIOs"}
 _WIRE = {
     "name": "the target's name",
     "id": "the target's id on the node",
@@ -192,7 +192,11 @@ def _references(conv: ResourceConventions) -> list[str]:
 
 
 def _wire(conv: ResourceConventions) -> list[str]:
-    items: list[str] = []
+    saved = (
+        f"One object per node, never created or deleted: a Save is a POST to `{conv.api_resource}` carrying "
+        "every Save field, the live values for those the configuration does not set."
+    )
+    items: list[str] = [saved] if conv.singleton else []
     if conv.read_renames:
         renames = ", ".join(f"`{read}` → `{write}`" for read, write in sorted(conv.read_renames.items()))
         items.append(f"Read-side names differ from the write side: {renames}.")
@@ -248,6 +252,14 @@ def _example(conv: ResourceConventions, examples: dict[str, list[dict[str, Any]]
 def _adoption(conv: ResourceConventions) -> list[str]:
     endpoint = f"{conv.api_resource}"
     found = _LISTING[conv.listing].format(endpoint=endpoint, fetch_path=conv.fetch_path)
+    if conv.singleton:
+        return [
+            f"- The node's one object is the single element of a GET of `{endpoint}`; it is always taken over, without "
+            "`cac-director:adoptExisting`, and saved only if a managed field differs.",
+            "- Destroying it, or removing it from the configuration, leaves the node's settings as they are.",
+            f"- `cac-director export` writes it as `{conv.yaml_section}` with every field the node reports; "
+            "keep only those you want to manage.",
+        ]
     return [
         f"- Existing objects on a node: {found}.",
         f"- A create that finds an object with the same `{conv.name_key}` stops and names "

@@ -20,6 +20,7 @@ GROUPS: dict[str, NodeKind] = {"dataNodes": "dataNode", "searchHeads": "searchHe
 RECEIVES: dict[NodeRole, frozenset[NodeKind]] = {
     "data": frozenset({"dataNode", "aio"}),
     "search": frozenset({"searchHead", "aio"}),
+    "all": frozenset({"dataNode", "searchHead", "aio"}),
 }
 
 

@@ -22,7 +22,7 @@ from cac_director.config.models import TopologyInstance
 from cac_director.config.node_references import NodeReference, collect_node_references
 from cac_director.config.protection import pop_protect, protected_sections
 from cac_director.config.resolve import Folded, Resolver, fold
-from cac_director.config.validate import validate_references, validate_resource
+from cac_director.config.validate import validate_node_settings, validate_references, validate_resource
 from cac_director.config.variables import Interpolator
 from cac_director.conventions import SECTIONS, by_section
 from cac_director.conventions.paths import values_at
@@ -215,6 +215,7 @@ def _finalize_and_validate(
         located[section] = entries
         output[section] = resources
     validate_references(located, folded.deleted, collector)
+    validate_node_settings(located, collector)
     return output, collect_node_references(located)
 
 

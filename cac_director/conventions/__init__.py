@@ -13,7 +13,16 @@ from cac_director.conventions._base import (
     ResourceConventions,
     WireRef,
 )
-from cac_director.conventions._listing import LISTED, DeviceApps, Fetched, Listed, Listing, NodeReads, object_id
+from cac_director.conventions._listing import (
+    LISTED,
+    DeviceApps,
+    Fetched,
+    Listed,
+    Listing,
+    NodeReads,
+    Singleton,
+    object_id,
+)
 from cac_director.conventions.alert_rules import ALERT_RULES
 from cac_director.conventions.device_groups import DEVICE_GROUPS
 from cac_director.conventions.devices import DEVICES
@@ -24,6 +33,7 @@ from cac_director.conventions.processing_policies import PROCESSING_POLICIES
 from cac_director.conventions.repos import REPOS
 from cac_director.conventions.routing_policies import ROUTING_POLICIES
 from cac_director.conventions.syslog_collectors import SYSLOG_COLLECTORS
+from cac_director.conventions.system_settings import SYSTEM_SETTINGS
 
 REGISTRY: tuple[ResourceConventions, ...] = (
     REPOS,
@@ -35,6 +45,7 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     DEVICES,
     SYSLOG_COLLECTORS,
     ALERT_RULES,
+    SYSTEM_SETTINGS,
 )
 
 _BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}
@@ -74,6 +85,7 @@ __all__ = [
     "NodeRole",
     "Reference",
     "ResourceConventions",
+    "Singleton",
     "WireRef",
     "by_api_resource",
     "by_section",

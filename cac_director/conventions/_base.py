@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cac_director.conventions._listing import LISTED, Fetched, Listed, Listing
+from cac_director.conventions._listing import LISTED, Fetched, Listed, Listing, Singleton
 from cac_director.conventions._model import StrictModel
 
-NodeRole = Literal["data", "search"]
-"""Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs."""
+NodeRole = Literal["data", "search", "all"]
+"""Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs,
+all = every node."""
 
 WireRef = Literal["name", "id", "id_csv", "name_csv", "remote_repo"]
 """How the Director expects a reference on the wire (docs/director-api.md §8):
@@ -122,6 +123,11 @@ class ResourceConventions:
     def listing(self) -> Listing:
         """The kind of the listing hook (``list``, ``fetch``, ``col_apps``), for readers such as the docs."""
         return self.listing_hook.kind
+
+    @property
+    def singleton(self) -> Singleton | None:
+        """The ``Singleton`` hook of a type with one object per node, saved and never deleted (else None)."""
+        return self.listing_hook if isinstance(self.listing_hook, Singleton) else None
 
     @property
     def fetch_path(self) -> str:

@@ -128,3 +128,32 @@ class DeviceApps(Listed):
 
     def read_name(self, conv: ResourceConventions, obj: dict[str, Any]) -> str:
         return ""  # the device name is only known after mapping
+
+
+@dataclass(frozen=True)
+class Singleton(Listed):
+    """One object per node that is saved, never created or deleted (SystemSettingsGeneral, §7.16).
+
+    The List returns one element; the YAML names it by the one value of the type's name key, which the
+    listing adds to the read object. A Save is a POST to the collection path carrying ``save_fields`` in
+    full, so a write sends the live values of the fields the configuration does not set (read-modify-write).
+    """
+
+    name: str = ""
+    """The only value of the name key (``general``)."""
+    save_fields: tuple[str, ...] = ()
+    """Write keys every Save carries (the mandatory ones and the optional ones the read returns)."""
+    gets_by_id: ClassVar[bool] = False
+
+    def list_objects(
+        self, conv: ResourceConventions, node: NodeReads, action: str
+    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        objects = [{**obj, conv.name_key: self.name} for obj in _with_ids(self._items(conv, node, action))]
+        return objects, ({self.name: objects[0]["id"]} if objects else {})
+
+    def save_body(self, conv: ResourceConventions, live: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        """The Save body: ``data`` over the live values (read keys renamed to write keys) of ``save_fields``."""
+        current = {conv.read_renames.get(key, key): value for key, value in live.items()}
+        body = {key: current[key] for key in self.save_fields if current.get(key) is not None}
+        body.update({key: value for key, value in data.items() if key in self.save_fields})
+        return body

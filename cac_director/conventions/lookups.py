@@ -26,5 +26,6 @@ LOOKUPS: dict[str, Lookup] = {
 CHECKED_VALUES: dict[str, dict[str, str]] = {
     "devices": {"timezone": "timezones"},
     "syslogCollectors": {"charset": "charsets"},
+    "systemSettings": {"timezone": "timezones"},
 }
 """section -> plain field -> the lookup whose names its value must be one of, on every node receiving it."""

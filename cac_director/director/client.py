@@ -190,6 +190,8 @@ class DirectorClient:
 
         The Director never returns the id (§5.3): after the order the object is found by name.
         """
+        if conv.singleton:
+            return self._save_singleton(conv, body, name)
         action = f"creating {conv.type_name} '{name}'"
         data = {k: v for k, v in body.items() if k != conv.activation_field}
         found: dict[str, Any] | None = None
@@ -239,11 +241,24 @@ class DirectorClient:
         self._remember(conv, name, found["id"])
         return found["id"], found
 
+    def _save_singleton(self, conv: ResourceConventions, body: dict[str, Any], name: str) -> tuple[str, dict[str, Any]]:
+        """Nothing to create (§7.16): the node's one object is saved instead."""
+        live = self.find(conv, name)
+        if live is None:
+            raise NotFound(f"{conv.type_name} '{name}' does not exist on node {self.node_name}", status=404)
+        return live["id"], self.update(conv, live["id"], body, name=name)
+
     def update(self, conv: ResourceConventions, obj_id: str, body: dict[str, Any], *, name: str) -> dict[str, Any]:
         """Edit ``obj_id`` from a wire write body; return the wire read object after the order completed."""
         action = f"updating {conv.type_name} '{name}'"
         skip = {conv.activation_field, *conv.create_only_fields}
         data = {k: v for k, v in body.items() if k not in skip}
+        if conv.singleton:
+            # A Save is a POST to the collection carrying every mandatory field (§7.16): read-modify-write.
+            data = conv.singleton.save_body(conv, self.get(conv, obj_id), data)
+            message = self._submit("POST", conv.api_resource, data, action, idempotent=True)
+            self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
+            return self.get(conv, obj_id)
         if conv.kept_on_edit:
             data.update(self._kept_fields(conv, obj_id, data))
         # Every Edit table lists id as mandatory (docs/director-api.md §4.1, §7.19): in the path and in data.
@@ -271,6 +286,8 @@ class DirectorClient:
 
     def delete(self, conv: ResourceConventions, obj_id: str, *, name: str = "") -> None:
         """Delete ``obj_id``; an object that is already gone counts as deleted."""
+        if conv.singleton:
+            return  # never deleted (§7.16): the node keeps its settings as they are
         action = f"deleting {conv.type_name} '{name or obj_id}'"
         try:
             message = self.session.request(

@@ -207,6 +207,9 @@ class DirectorProvider(ResourceProvider):
     def _live_model(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
         """The live object in model shape; write-only fields it lacks keep the value in ``props``."""
         live = mapping.from_wire(self.conventions, live_obj, resolver)
+        if self.conventions.singleton:
+            # Managed fields only: the fields the configuration does not set are not this stack's.
+            live = {k: v for k, v in live.items() if k in props}
         for field in self.conventions.write_only_fields:
             if field not in live_obj and field in props:
                 live[field] = props[field]
@@ -343,7 +346,7 @@ class DirectorProvider(ResourceProvider):
                 f"(its ownership marker says so); this stack will not take it over, even with adoptExisting. "
                 "Rename it in this configuration, or remove it from the other stack first."
             )
-        if not (owner or props.get("adopt")):
+        if not (owner or props.get("adopt") or conv.singleton):
             raise DirectorError(self._exists_message(client, name))
         current = mapping.normalize(conv, self._live_model(props, live, resolver))
         if current != mapping.normalize(conv, self._model(props)) or (me and owner != me):
@@ -402,6 +405,8 @@ class DirectorProvider(ResourceProvider):
         otherwise stay on the node and show up as a change on every run.
         """
         props = dict(news)
+        if self.conventions.singleton:
+            return props  # a field dropped from the configuration is no longer managed: it keeps its value
         for field in self.conventions.writable_fields:
             if field in props or olds.get(field) in (None, "", [], {}):
                 continue

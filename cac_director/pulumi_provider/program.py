@@ -127,6 +127,19 @@ def _wire_references(
     return ids, depends
 
 
+_SINGLETONS = tuple((conv.yaml_section, conv.singleton.name) for conv in REGISTRY if conv.singleton)
+"""(section, name) of the one object of each singleton type (SystemSettingsGeneral)."""
+_REGISTRATION_ORDER = (*(c for c in REGISTRY if c.singleton), *(c for c in REGISTRY if not c.singleton))
+"""REGISTRY order (new types are appended: state pins the old order), a node's settings first."""
+
+
+def _settings_of(graph: _Graph, node: str) -> list[pulumi.Resource]:
+    """The node's settings registered so far: its other objects may need them first (alert-rule delays need
+    ``timestamp_on: log_ts``, docs/director-api.md §7.16), so they wait for them."""
+    found = (graph.on_node.get((node, section, name)) for section, name in _SINGLETONS)
+    return [res for res in found if res is not None]
+
+
 def register(
     resolved: ResolvedInstance, options: ProgramOptions, registered: list[pulumi.Resource] | None = None
 ) -> dict[str, Any]:
@@ -146,12 +159,12 @@ def register(
             # The default provider is configured from the stack config alone, which has no pool.
             target.update({"url": url, "pool": resolved.fleet.pool_uuid})
         counts: dict[str, int] = {}
-        for conv in REGISTRY:
+        for conv in _REGISTRATION_ORDER:
             for obj in node.sections.get(conv.yaml_section, []):
                 name = str(obj[conv.name_key])
                 props: dict[str, Any] = copy.deepcopy(obj)
                 ref_ids: dict[str, Any] = {}
-                depends: list[pulumi.Resource] = []
+                depends: list[pulumi.Resource] = _settings_of(graph, node.name)
                 for ref in conv.references:
                     if ref.target in LOOKUPS:
                         continue

@@ -63,7 +63,8 @@ def test_bank_a_prod_exercises_ordering_and_tiers() -> None:
         {"path": "/data/cold/", "retention": 730},
     ]
     assert list(resolved.nodes) == ["dn-prod-01", "dn-prod-02", "sh-prod-01"]
-    assert list(resolved.nodes["sh-prod-01"].sections) == ["alertRules"]
+    assert list(resolved.nodes["sh-prod-01"].sections) == ["alertRules", "systemSettings"]
+    assert resolved.nodes["sh-prod-01"].sections["systemSettings"][0]["timestamp_on"] == "log_ts"
     assert resolved.nodes["sh-prod-01"].role == "searchHead"
     alert = next(
         a for a in resolved.nodes["sh-prod-01"].sections["alertRules"] if a["searchname"] == "soc-firewall-deny-burst"

@@ -387,6 +387,17 @@ def test_delay_interval_warns_about_the_node_setting_and_manageable_by_takes_nam
     [warning] = [issue for issue in issues if issue.code == "node-setting"]
     assert warning.severity == "warning"
     assert warning.path == "alertRules[ar-1].delay_interval_minute"
-    assert "timestamp_on: log_ts" in warning.message
+    assert "timestamp_on: log_ts" in warning.message and "does not manage" in warning.message
     rules = [r for node in resolved.nodes.values() for r in node.sections.get("alertRules", [])]
     assert rules and all(rule["manageable_by"] == ["SOC Analysts"] for rule in rules)
+
+
+def test_delay_interval_is_fine_when_the_settings_index_on_log_time(mini: Path) -> None:
+    edit = "timerange_minute: 5, delay_interval_minute: 10"
+    settings = "\n  systemSettings:\n    - {settings: general, timestamp_on: log_ts}\n"
+    _apply(mini, Case("delay", ((INSTANCE, "timerange_minute: 5", edit), (INSTANCE, "", settings)), "", INSTANCE))
+    resolved, issues = check_instance(mini / INSTANCE)
+    assert resolved is not None, "\n".join(issue.render() for issue in issues)
+    assert [issue for issue in issues if issue.code == "node-setting"] == []
+    assert all(node.sections["systemSettings"] == [{"settings": "general", "timestamp_on": "log_ts"}]
+               for node in resolved.nodes.values())  # fmt: skip

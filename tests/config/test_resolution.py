@@ -55,7 +55,7 @@ def test_targets_select_by_tags_and_roles(mini: Path) -> None:
     resolved, issues = check_instance(mini / INSTANCE)
     assert resolved is not None
     assert list(resolved.nodes) == ["sh-1"]
-    assert list(resolved.nodes["sh-1"].sections) == ["alertRules"]
+    assert list(resolved.nodes["sh-1"].sections) == ["alertRules", "systemSettings"]
     # Data sections now reach no node: a warning says so.
     assert {issue.code for issue in issues} == {"section-not-deployed"}
 

@@ -154,6 +154,12 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "active": False,
         },
     ),
+    # A singleton, never created or deleted: its own round trip is tests/contract/test_system_settings.py.
+    "systemSettings": (
+        [],
+        {"settings": "general", "timestamp_on": "log_ts"},
+        {"settings": "general", "timestamp_on": "log_ts", "timeout": 45},
+    ),
 }
 _ep = CASES["enrichmentPolicies"]
 CASES["enrichmentPolicies"] = (_ep[0], _ep[1], {**_ep[1], "description": "geo, updated"})
@@ -191,7 +197,7 @@ def test_every_registered_type_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("conv", REGISTRY, ids=lambda c: c.yaml_section)
+@pytest.mark.parametrize("conv", [c for c in REGISTRY if not c.singleton], ids=lambda c: c.yaml_section)
 def test_round_trip(conv: ResourceConventions, mode: str, fresh: Any, client: DirectorClient,
                     resolver: NodeResolver) -> None:  # fmt: skip
     fresh.set_runtime_config(**MODES[mode])

@@ -75,4 +75,4 @@ def test_objects_taken_out_of_the_stack_are_imported_and_plan_no_change(deployme
     d.cli.run("up", "--yes", "--expect-no-changes")
     assert d.live_state() == d.desired_state()
     d.cli.run("destroy", "--yes")
-    assert all(not sections for sections in d.live_state().values())
+    assert all(not sections for sections in d.created_state().values())

@@ -120,7 +120,7 @@ def test_missing_vendor_package_fails_preview_naming_the_yaml(deployment: Deploy
             f"does not exist on node {node}"
         ) in text, text
     # Read-only: nothing was created.
-    assert all(not sections for sections in d.live_state().values())
+    assert all(not sections for sections in d.created_state().values())
 
 
 def test_unknown_timezone_and_charset_fail_preview_naming_the_yaml(deployment: Deployment) -> None:
@@ -146,7 +146,7 @@ def test_unknown_timezone_and_charset_fail_preview_naming_the_yaml(deployment: D
         assert f"{where}:34: syslogCollectors[dc-01].charset: Charsets 'ebcdic' does not exist on node {node}" in text
     # Only the edited values: dc-02 keeps Europe/Paris, which the node has.
     assert "Europe/Paris" not in text
-    assert all(not sections for sections in d.live_state().values())
+    assert all(not sections for sections in d.created_state().values())
 
 
 def _plan(d: Deployment) -> tuple[int, dict[str, Any]]:

@@ -51,6 +51,7 @@ class Deployment:
         """node -> section -> name -> normalized model, read over HTTP through the client (built-ins left out)."""
         runtime.reset()
         result: dict[str, dict[str, dict[str, Any]]] = {}
+        desired = self.desired_state()
         for node in self.resolved().nodes.values():
             client = self.client(node.logpoint_id, node.name)
             resolver = NodeResolver(client)
@@ -64,12 +65,24 @@ class Deployment:
                     held = {k: v for k, v in stored.get(obj["id"], {}).items() if k in conv.write_only_fields}
                     model = mapping.normalize(conv, mapping.from_wire(conv, {**held, **obj}, resolver))
                     name = model.get(conv.name_key)
-                    if name not in conv.builtins:
+                    if conv.singleton:
+                        # Managed fields only: the node's settings are compared where the configuration sets them.
+                        managed = desired[node.name].get(conv.yaml_section, {}).get(name, {})
+                        model = {k: v for k, v in model.items() if k in managed}
+                    if name not in conv.builtins and (model or not conv.singleton):
                         objs[name] = model
                 if objs:
                     per_node[conv.yaml_section] = objs
             result[node.name] = per_node
         return result
+
+    def created_state(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """``live_state`` without the nodes' settings, which are never created or deleted (always there)."""
+        singletons = {conv.yaml_section for conv in REGISTRY if conv.singleton}
+        return {
+            node: {section: objs for section, objs in sections.items() if section not in singletons}
+            for node, sections in self.live_state().items()
+        }
 
     def _stored(self, conv: ResourceConventions, node_id: str) -> dict[str, dict[str, Any]]:
         """The emulator's stored objects of ``conv`` by id, only for types with write-only fields."""
@@ -176,9 +189,13 @@ def test_up_converges_refresh_repairs_and_destroy_cleans_up(deployment: Deployme
     assert d.live_state() == d.desired_state()
     d.cli.run("preview", "--expect-no-changes")
 
-    # 7. Destroy removes everything created and leaves the built-ins.
+    # 7. Destroy removes everything created and leaves the built-ins, and the nodes' settings as they are.
+    applied = {node: sections["systemSettings"] for node, sections in d.desired_state().items()}
+    assert applied["sh-prod-01"]["general"]["timestamp_on"] == "log_ts"
     d.cli.run("destroy", "--yes")
-    assert all(not sections for sections in d.live_state().values())
+    left = d.live_state()
+    assert {node: sections.pop("systemSettings") for node, sections in left.items()} == applied
+    assert all(not sections for sections in left.values())
     for node in d.resolved().nodes.values():
         if node.role != "searchHead":
             names = {o["name"] for o in d.emu.objects(pool, node.logpoint_id, "Repos")}
@@ -360,4 +377,4 @@ def test_a_stack_written_by_0_1_upgrades_without_touching_the_director(deploymen
     # Resources whose outputs still carry the 0.1 target are read and deleted through the provider's settings.
     d.cli.run("refresh", "--yes", "--skip-preview", "--expect-no-changes")
     d.cli.run("destroy", "--yes", "--skip-preview")
-    assert all(not sections for sections in d.live_state().values())
+    assert all(not sections for sections in d.created_state().values())

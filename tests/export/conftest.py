@@ -50,7 +50,8 @@ def populate(emu: Any, instance: Path) -> ResolvedInstance:
     for node in resolved.nodes.values():
         client = node_client(settings, node.logpoint_id, node.name, resolved.fleet.pool_uuid)
         resolver = NodeResolver(client)
-        for conv in REGISTRY:
+        # A node's settings first, as the program orders them (an alert-rule delay needs timestamp_on: log_ts).
+        for conv in sorted(REGISTRY, key=lambda conv: conv.singleton is None):
             for obj in node.sections.get(conv.yaml_section, []):
                 name = str(obj[conv.name_key])
                 obj_id, _ = client.create(conv, mapping.to_wire(conv, obj, resolver), name=name)

@@ -153,17 +153,6 @@ def _alert_rule(resource: dict[str, Any], source: PosDict, path: PathT, collecto
             path=join((*path, "timerange_minute")),
             hint="e.g. timerange_minute: 5",
         )
-    if resource.get("delay_interval_minute") is not None:
-        # The requirement is on a node setting that is not modelled yet (docs/director-api.md §7.9, §7.16),
-        # so it can only be pointed out, not checked.
-        collector.warning(
-            "node-setting",
-            "delay_interval_minute only works when the node indexes on log time "
-            "(timestamp_on: log_ts in its SystemSettingsGeneral)",
-            mark=mark_of(source, "delay_interval_minute"),
-            path=join((*path, "delay_interval_minute")),
-            hint="check the node's System Settings > General in the Director, or drop delay_interval_minute",
-        )
     if resource.get("throttling_enabled") is True:
         for field in ("throttling_field", "throttling_time_range"):
             _require(resource, source, path, collector, field=field, why="when throttling_enabled is true")
