@@ -20,6 +20,7 @@ from cac_director.conventions.devices import DEVICES
 from cac_director.conventions.enrichment_policies import ENRICHMENT_POLICIES
 from cac_director.conventions.lookups import CHECKED_VALUES, LOOKUPS
 from cac_director.conventions.normalization_policies import NORMALIZATION_POLICIES
+from cac_director.conventions.permission_groups import PERMISSION_GROUPS
 from cac_director.conventions.processing_policies import PROCESSING_POLICIES
 from cac_director.conventions.repos import REPOS
 from cac_director.conventions.routing_policies import ROUTING_POLICIES
@@ -35,6 +36,7 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     DEVICES,
     SYSLOG_COLLECTORS,
     ALERT_RULES,
+    PERMISSION_GROUPS,
 )
 
 _BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}

@@ -154,6 +154,15 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "active": False,
         },
     ),
+    "permissionGroups": (
+        [],
+        {
+            "name": "pg-soc",
+            "description": "SOC analysts",
+            "permissions": [{"entity": "Lists", "permission": "READ"}, {"entity": "Fields", "permission": "NONE"}],
+        },
+        {"name": "pg-soc", "description": "", "permissions": [{"entity": "Lists", "permission": "CREATE_EDIT"}]},
+    ),
 }
 _ep = CASES["enrichmentPolicies"]
 CASES["enrichmentPolicies"] = (_ep[0], _ep[1], {**_ep[1], "description": "geo, updated"})

@@ -39,6 +39,10 @@ RECORDED_IN_STATE: tuple[tuple[str, str], ...] = (
         "pulumi-python:dynamic/cacdirector:SyslogCollector",
     ),
     ("cac_director.pulumi_provider.providers.AlertRuleProvider", "pulumi-python:dynamic/cacdirector:AlertRule"),
+    (
+        "cac_director.pulumi_provider.providers.PermissionGroupProvider",
+        "pulumi-python:dynamic/cacdirector:PermissionGroup",
+    ),
 )
 
 
