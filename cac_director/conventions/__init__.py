@@ -25,6 +25,7 @@ from cac_director.conventions.processing_policies import PROCESSING_POLICIES
 from cac_director.conventions.repos import REPOS
 from cac_director.conventions.routing_policies import ROUTING_POLICIES
 from cac_director.conventions.syslog_collectors import SYSLOG_COLLECTORS
+from cac_director.conventions.user_groups import USER_GROUPS
 
 REGISTRY: tuple[ResourceConventions, ...] = (
     REPOS,
@@ -37,6 +38,7 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     SYSLOG_COLLECTORS,
     ALERT_RULES,
     PERMISSION_GROUPS,
+    USER_GROUPS,
 )
 
 _BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}
