@@ -29,11 +29,13 @@ from cac_director.conventions.devices import DEVICES
 from cac_director.conventions.enrichment_policies import ENRICHMENT_POLICIES
 from cac_director.conventions.lookups import CHECKED_VALUES, LOOKUPS
 from cac_director.conventions.normalization_policies import NORMALIZATION_POLICIES
+from cac_director.conventions.permission_groups import PERMISSION_GROUPS
 from cac_director.conventions.processing_policies import PROCESSING_POLICIES
 from cac_director.conventions.repos import REPOS
 from cac_director.conventions.routing_policies import ROUTING_POLICIES
 from cac_director.conventions.syslog_collectors import SYSLOG_COLLECTORS
 from cac_director.conventions.system_settings import SYSTEM_SETTINGS
+from cac_director.conventions.user_groups import USER_GROUPS
 
 REGISTRY: tuple[ResourceConventions, ...] = (
     REPOS,
@@ -46,6 +48,8 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     SYSLOG_COLLECTORS,
     ALERT_RULES,
     SYSTEM_SETTINGS,
+    PERMISSION_GROUPS,
+    USER_GROUPS,
 )
 
 _BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}

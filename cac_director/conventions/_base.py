@@ -8,8 +8,9 @@ providers and the export command cannot disagree about a type.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from cac_director.conventions._listing import LISTED, Fetched, Listed, Listing, Singleton
 from cac_director.conventions._model import StrictModel
@@ -118,6 +119,10 @@ class ResourceConventions:
     """Model key -> wire write key where they differ (SyslogCollector ``device`` -> ``device_id``)."""
     read_flatten: tuple[str, ...] = ()
     """Read-side objects whose keys are model top-level fields (Devices ``risk_values{...}``)."""
+    write_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """A type's irregular write body: the last step of ``to_wire`` (UserGroups nest ``object_permission``)."""
+    read_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """A type's irregular read shape: the first step of ``from_wire``, which undoes what ``write_hook`` did."""
 
     @property
     def listing(self) -> Listing:

@@ -153,3 +153,10 @@ DirectorURL = Annotated[str, StringConstraints(max_length=2048), AfterValidator(
 RetentionDays = Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS)]
 printable = AfterValidator(_printable)
 """Refuses control and invisible characters in any string it annotates."""
+# Permission group names (docs/director-api.md §7.14.3).
+PermissionGroupName = _matching(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,98}[A-Za-z0-9]$",
+    100,
+    "a permission group name: 2-100 letters, digits, '-' and '_', not beginning or ending with '-' or '_' "
+    "(docs/configuration.md, Values)",
+)

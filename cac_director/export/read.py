@@ -6,6 +6,7 @@ object kinds the tool does not manage are collected as ``Unexpressible`` entries
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,7 +79,7 @@ def _known_read_keys(conv: ResourceConventions) -> set[str]:
 
 
 def _flattened_keys(conv: ResourceConventions, obj: dict[str, Any]) -> set[str]:
-    keys = set(obj)
+    keys = set(conv.read_hook(copy.deepcopy(obj)) if conv.read_hook else obj)
     for nested in conv.read_flatten:
         inner = obj.get(nested)
         if isinstance(inner, dict):

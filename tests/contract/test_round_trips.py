@@ -160,6 +160,53 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
         {"settings": "general", "timestamp_on": "log_ts"},
         {"settings": "general", "timestamp_on": "log_ts", "timeout": 45},
     ),
+    "permissionGroups": (
+        [],
+        {
+            "name": "pg-soc",
+            "description": "SOC analysts",
+            "permissions": [{"entity": "Lists", "permission": "READ"}, {"entity": "Fields", "permission": "NONE"}],
+        },
+        {"name": "pg-soc", "description": "", "permissions": [{"entity": "Lists", "permission": "CREATE_EDIT"}]},
+    ),
+    "userGroups": (
+        [
+            ("permissionGroups", {"name": "pg-soc", "description": ""}),
+            ("deviceGroups", {"name": "dg-fw", "description": ""}),
+            (
+                "devices",
+                {
+                    "name": "fw1",
+                    "ip": ["10.0.0.1"],
+                    "availability": "Minor",
+                    "confidentiality": "Minor",
+                    "integrity": "Minor",
+                    "devicegroup": ["dg-fw"],
+                },
+            ),
+        ],
+        {
+            "name": "ug-soc",
+            "description": "SOC",
+            "roles": "pg-soc",
+            "query": "col_type=syslog",
+            "include_all_permission": False,
+            "permission": [
+                {
+                    "logpoint_ip": "127.0.0.1",
+                    "repos": ["default", "_logpoint"],
+                    "device_groups": [{"name": "dg-fw", "devices": [{"name": "fw1", "ips": ["10.0.0.1"]}]}],
+                }
+            ],
+        },
+        {
+            "name": "ug-soc",
+            "description": "",
+            "roles": "SOC Analysts",
+            "query": "",
+            "include_all_permission": True,
+        },
+    ),
 }
 _ep = CASES["enrichmentPolicies"]
 CASES["enrichmentPolicies"] = (_ep[0], _ep[1], {**_ep[1], "description": "geo, updated"})

@@ -49,6 +49,9 @@ def test_a_stack_written_before_plans_no_change(baseline: str, tmp_path: Path, p
 
     project = copy_project(tmp_path)
     shutil.copy(fixture / f"Pulumi.{STACK}.yaml", project)
+    # The configuration as it was when the baseline was written: objects the demo declares since are new
+    # creates, not a change the old state would have to survive.
+    shutil.copy(fixture / "instance.yaml", project / "fleets" / "bank-a" / "staging" / "instance.yaml")
     state_file = tmp_path / "emulator.json"
     shutil.copy(fixture / "emulator.json", state_file)
     cfg = EmulatorConfig.from_fleet_files(

@@ -43,6 +43,11 @@ RECORDED_IN_STATE: tuple[tuple[str, str], ...] = (
         "cac_director.pulumi_provider.providers.SystemSettingsGeneralProvider",
         "pulumi-python:dynamic/cacdirector:SystemSettingsGeneral",
     ),
+    (
+        "cac_director.pulumi_provider.providers.PermissionGroupProvider",
+        "pulumi-python:dynamic/cacdirector:PermissionGroup",
+    ),
+    ("cac_director.pulumi_provider.providers.UserGroupProvider", "pulumi-python:dynamic/cacdirector:UserGroup"),
 )
 
 

@@ -158,9 +158,18 @@ def _alert_rule(resource: dict[str, Any], source: PosDict, path: PathT, collecto
             _require(resource, source, path, collector, field=field, why="when throttling_enabled is true")
 
 
+def _user_group(resource: dict[str, Any], source: PosDict, path: PathT, collector: IssueCollector) -> None:
+    # Either full rights or explicit entries, never both (docs/director-api.md §7.14.2).
+    if resource.get("include_all_permission") is True:
+        _forbid(resource, source, path, collector, field="permission", why="when include_all_permission is true")
+    else:
+        _require(resource, source, path, collector, field="permission", why="unless include_all_permission is true")
+
+
 _RULES: dict[str, tuple[Rule, ...]] = {
     "routingPolicies": (_routing_criteria,),
     "enrichmentPolicies": (_enrichment_rules,),
     "syslogCollectors": (_syslog_proxy,),
     "alertRules": (_alert_rule,),
+    "userGroups": (_user_group,),
 }
