@@ -8,8 +8,9 @@ providers and the export command cannot disagree about a type.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from cac_director.conventions._listing import LISTED, Fetched, Listed, Listing
 from cac_director.conventions._model import StrictModel
@@ -70,6 +71,8 @@ class ResourceConventions:
     name_key: str
     """Field holding the unique name, which is also the merge key in the template hierarchy."""
     node_role: NodeRole = "data"
+    write_resource: str = ""
+    """Path of creates and edits when it differs from ``api_resource`` (Lists: ``Lists/static``, §7.13)."""
     references: tuple[Reference, ...] = ()
     builtins: frozenset[str] = frozenset()
     """Names that ship with every LogPoint: referencable without declaration, never created/changed/deleted."""
@@ -117,6 +120,14 @@ class ResourceConventions:
     """Model key -> wire write key where they differ (SyslogCollector ``device`` -> ``device_id``)."""
     read_flatten: tuple[str, ...] = ()
     """Read-side objects whose keys are model top-level fields (Devices ``risk_values{...}``)."""
+    read_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """A type's irregular read conversion, applied to a copy of the read object before the generic mapping
+    (dynamic Lists read ``age_limit`` in seconds back as the written day/hour/minute, §7.13)."""
+
+    @property
+    def write_path(self) -> str:
+        """Path of creates (POST) and the prefix of edits (PUT ``{write_path}/{id}``)."""
+        return self.write_resource or self.api_resource
 
     @property
     def listing(self) -> Listing:

@@ -128,6 +128,8 @@ def _ref_to_wire(ref: Reference, resolver: NodeResolver) -> Callable[[Any], Any]
 def from_wire(conv: ResourceConventions, read_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
     """The model shape of a wire read object: write-side keys, names for references, computed fields dropped."""
     obj: dict[str, Any] = copy.deepcopy(dict(read_obj))
+    if conv.read_hook is not None:
+        obj = conv.read_hook(obj)
     for nested in conv.read_flatten:
         inner = obj.pop(nested, None)
         if isinstance(inner, dict):

@@ -39,6 +39,8 @@ RECORDED_IN_STATE: tuple[tuple[str, str], ...] = (
         "pulumi-python:dynamic/cacdirector:SyslogCollector",
     ),
     ("cac_director.pulumi_provider.providers.AlertRuleProvider", "pulumi-python:dynamic/cacdirector:AlertRule"),
+    ("cac_director.pulumi_provider.providers.StaticListProvider", "pulumi-python:dynamic/cacdirector:StaticList"),
+    ("cac_director.pulumi_provider.providers.DynamicListProvider", "pulumi-python:dynamic/cacdirector:DynamicList"),
 )
 
 
