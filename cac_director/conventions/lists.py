@@ -113,7 +113,8 @@ DYNAMIC_LISTS = ResourceConventions(
     writable_fields=("name", *AGE_KEYS),
     required_fields=("name",),
     immutable_fields=("name",),
-    computed_fields=LIST_COMPUTED,
+    # A dynamic list's values are what searches put there, not configuration.
+    computed_fields=LIST_COMPUTED | {"lists"},
     wire_keys={"name": "d_name"},
     create_only_fields=("d_name",),
     listing_hook=ListsOfKind(list_type="dynamic_list"),
