@@ -27,6 +27,7 @@ from cac_director.conventions.alert_rules import ALERT_RULES
 from cac_director.conventions.device_groups import DEVICE_GROUPS
 from cac_director.conventions.devices import DEVICES
 from cac_director.conventions.enrichment_policies import ENRICHMENT_POLICIES
+from cac_director.conventions.lists import DYNAMIC_LISTS, STATIC_LISTS
 from cac_director.conventions.lookups import CHECKED_VALUES, LOOKUPS
 from cac_director.conventions.normalization_policies import NORMALIZATION_POLICIES
 from cac_director.conventions.permission_groups import PERMISSION_GROUPS
@@ -50,6 +51,8 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     SYSTEM_SETTINGS,
     PERMISSION_GROUPS,
     USER_GROUPS,
+    STATIC_LISTS,
+    DYNAMIC_LISTS,
 )
 
 _BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}

@@ -72,6 +72,8 @@ class ResourceConventions:
     name_key: str
     """Field holding the unique name, which is also the merge key in the template hierarchy."""
     node_role: NodeRole = "data"
+    write_resource: str = ""
+    """Path of creates and edits when it differs from ``api_resource`` (Lists: ``Lists/static``, §7.13)."""
     references: tuple[Reference, ...] = ()
     builtins: frozenset[str] = frozenset()
     """Names that ship with every LogPoint: referencable without declaration, never created/changed/deleted."""
@@ -123,6 +125,11 @@ class ResourceConventions:
     """A type's irregular write body: the last step of ``to_wire`` (UserGroups nest ``object_permission``)."""
     read_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """A type's irregular read shape: the first step of ``from_wire``, which undoes what ``write_hook`` did."""
+
+    @property
+    def write_path(self) -> str:
+        """Path of creates (POST) and the prefix of edits (PUT ``{write_path}/{id}``)."""
+        return self.write_resource or self.api_resource
 
     @property
     def listing(self) -> Listing:

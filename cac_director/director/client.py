@@ -200,7 +200,7 @@ class DirectorClient:
         try:
             while True:
                 try:
-                    message = self._submit("POST", conv.api_resource, data, action, idempotent=False)
+                    message = self._submit("POST", conv.write_path, data, action, idempotent=False)
                 except AmbiguousWrite as exc:
                     maybe_sent = True
                     # The POST may have been applied: look before resending. Should it land late, the resend
@@ -264,7 +264,7 @@ class DirectorClient:
         # Every Edit table lists id as mandatory (docs/director-api.md §4.1, §7.19): in the path and in data.
         data["id"] = obj_id
         # PUT replaces with the same body: resending after an ambiguous failure cannot duplicate anything.
-        message = self._submit("PUT", f"{conv.api_resource}/{obj_id}", data, action, idempotent=True)
+        message = self._submit("PUT", f"{conv.write_path}/{obj_id}", data, action, idempotent=True)
         self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
         current = self.get(conv, obj_id)
         return self._apply_activation(conv, current, body, name, action)

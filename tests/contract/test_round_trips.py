@@ -207,6 +207,16 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "include_all_permission": True,
         },
     ),
+    "staticLists": (
+        [],
+        {"name": "BLOCKED_IPS", "lists": ["10.0.0.1", "10.0.0.2"]},
+        {"name": "BLOCKED_IPS", "lists": ["10.0.0.3"]},
+    ),
+    "dynamicLists": (
+        [],
+        {"name": "SEEN_USERS", "agelimit_day": 4, "agelimit_hour": 5, "agelimit_minute": 39},
+        {"name": "SEEN_USERS", "agelimit_day": 0, "agelimit_hour": 0, "agelimit_minute": 0},
+    ),
 }
 _ep = CASES["enrichmentPolicies"]
 CASES["enrichmentPolicies"] = (_ep[0], _ep[1], {**_ep[1], "description": "geo, updated"})

@@ -48,6 +48,8 @@ RECORDED_IN_STATE: tuple[tuple[str, str], ...] = (
         "pulumi-python:dynamic/cacdirector:PermissionGroup",
     ),
     ("cac_director.pulumi_provider.providers.UserGroupProvider", "pulumi-python:dynamic/cacdirector:UserGroup"),
+    ("cac_director.pulumi_provider.providers.StaticListProvider", "pulumi-python:dynamic/cacdirector:StaticList"),
+    ("cac_director.pulumi_provider.providers.DynamicListProvider", "pulumi-python:dynamic/cacdirector:DynamicList"),
 )
 
 
