@@ -22,6 +22,7 @@ class Device(StrictModel):
     confidentiality: CiaLevel | None = None
     integrity: CiaLevel | None = None
     devicegroup: list[RefName] | None = Field(default=None, description="Device group names.")
+    logpolicy: list[RefName] | None = Field(default=None, description="Log collection policy names.")
     timezone: NonEmpty | None = None
 
 
@@ -32,7 +33,10 @@ DEVICES = ResourceConventions(
     yaml_section="devices",
     api_resource="Devices",
     name_key="name",
-    references=(Reference("devicegroup[]", "deviceGroups", wire="id", many=True),),
+    references=(
+        Reference("devicegroup[]", "deviceGroups", wire="id", many=True),
+        Reference("logpolicy[]", "logCollectionPolicies", wire="id", many=True),
+    ),
     writable_fields=(
         "name",
         "ip",
@@ -40,6 +44,7 @@ DEVICES = ResourceConventions(
         "confidentiality",
         "integrity",
         "devicegroup",
+        "logpolicy",
         "timezone",
     ),
     required_fields=("name", "ip", "availability", "confidentiality", "integrity"),
@@ -50,7 +55,7 @@ DEVICES = ResourceConventions(
     # A device created without a timezone reads back as UTC (the Director's default).
     defaults={"timezone": "UTC"},
     # Not owned (set in the console or by other tools), but sent back on every PUT (§7.7, §7.19).
-    kept_on_edit=("distributed_collector", "logpolicy"),
+    kept_on_edit=("distributed_collector",),
     computed_fields=frozenset(
         {
             "id",
@@ -61,7 +66,6 @@ DEVICES = ResourceConventions(
             "col_apps",
             "user",
             "distributed_collector",
-            "logpolicy",
             "risk_values",
         }
     ),
