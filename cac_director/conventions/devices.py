@@ -54,8 +54,9 @@ DEVICES = ResourceConventions(
     read_flatten=("risk_values",),
     # A device created without a timezone reads back as UTC (the Director's default).
     defaults={"timezone": "UTC"},
-    # Not owned (set in the console or by other tools), but sent back on every PUT (§7.7, §7.19).
-    kept_on_edit=("distributed_collector",),
+    # Sent back on every PUT (§7.7, §7.19): distributed_collector is not owned (set in the console or by other
+    # tools); logpolicy is copied only when a body leaves it out (owned otherwise, like devicegroup).
+    kept_on_edit=("distributed_collector", "logpolicy"),
     computed_fields=frozenset(
         {
             "id",

@@ -258,7 +258,7 @@ class DirectorClient:
         """The live values of ``conv.kept_on_edit`` (write-side names) that ``data`` does not set itself.
 
         A PUT may replace the whole object (undocumented, §7.6): a DeviceGroup edit without ``devices``
-        would empty the group, a Device edit without ``distributed_collector`` would detach it from its collector.
+        would empty the group, a Device edit without ``logpolicy`` would detach its policies.
         """
         live = self.get(conv, obj_id)
         read_key = {write: read for read, write in conv.read_renames.items()}
