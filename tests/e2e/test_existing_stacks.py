@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cac_director.director import DirectorClient
+from cac_director.director import runtime
 from cac_director.emulator import Emulator, EmulatorConfig
 from tests.conftest import PulumiCLI
 from tests.e2e.conftest import copy_project
@@ -76,4 +76,4 @@ def test_a_stack_written_before_plans_no_change(baseline: str, tmp_path: Path, p
         after = json.loads(cli.run("stack", "export").stdout)["deployment"]["resources"]
         recorded_types = sorted(res["type"] for res in json.loads(exported_text)["deployment"]["resources"])
         assert sorted(res["type"] for res in after) == recorded_types
-    DirectorClient.forget_all()
+    runtime.reset()
