@@ -52,6 +52,7 @@ DEVICES = ResourceConventions(
     # risk_values{availability,confidentiality,integrity} is flattened back by the client's read mapping.
     read_renames={"device_groups": "devicegroup", "log_policies": "logpolicy"},
     read_flatten=("risk_values",),
+    quiet_when_empty=("logpolicy",),
     # A device created without a timezone reads back as UTC (the Director's default).
     defaults={"timezone": "UTC"},
     # Sent back on every PUT (§7.7, §7.19): distributed_collector is not owned (set in the console or by other
