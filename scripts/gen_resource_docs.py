@@ -29,6 +29,8 @@ from cac_director.conventions import CHECKED_VALUES, LOOKUPS, REGISTRY, Resource
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "resources"
 EXAMPLE_INSTANCE = "fleets/bank-a/staging/instance.yaml"
+# Types the staging demo leaves out (its stack is a baseline that tests/e2e/test_existing_stacks.py replays).
+FALLBACK_INSTANCE = "fleets/bank-a/prod/instance.yaml"
 # The type token prefix is pinned: every stack's state records it (docs/architecture.md).
 TYPE_TOKEN = "pulumi-python:dynamic/cacdirector:{}"  # noqa: S105 - a type token, not a secret
 
@@ -236,11 +238,13 @@ def _wire(conv: ResourceConventions) -> list[str]:
 
 def _example(conv: ResourceConventions, examples: dict[str, list[dict[str, Any]]]) -> list[str]:
     objects = examples.get(conv.yaml_section) or []
+    source = EXAMPLE_INSTANCE if objects else FALLBACK_INSTANCE
+    objects = objects or examples.get(f"{FALLBACK_INSTANCE}:{conv.yaml_section}") or []
     if not objects:
         return ["The demo has no object of this type."]
     body = yaml.safe_dump({"spec": {conv.yaml_section: [objects[0]]}}, sort_keys=False, allow_unicode=True)
     return [
-        f"The first `{conv.yaml_section}` object of the demo (`{EXAMPLE_INSTANCE}`), resolved "
+        f"The first `{conv.yaml_section}` object of the demo (`{source}`), resolved "
         "(`cac-director render` prints it the same way, defaults filled in):",
         "",
         "```yaml",
@@ -358,7 +362,9 @@ def render_index() -> str:
 
 def render_all() -> dict[str, str]:
     """File name below docs/resources/ -> its content."""
-    examples = load_instance(REPO / EXAMPLE_INSTANCE).sections
+    examples = dict(load_instance(REPO / EXAMPLE_INSTANCE).sections)
+    fallback = load_instance(REPO / FALLBACK_INSTANCE).sections
+    examples.update({f"{FALLBACK_INSTANCE}:{section}": objects for section, objects in fallback.items()})
     pages = {f"{conv.yaml_section}.md": render_page(conv, examples) for conv in REGISTRY}
     pages["README.md"] = render_index()
     return pages

@@ -28,6 +28,7 @@ from cac_director.conventions.device_groups import DEVICE_GROUPS
 from cac_director.conventions.devices import DEVICES
 from cac_director.conventions.enrichment_policies import ENRICHMENT_POLICIES
 from cac_director.conventions.lists import DYNAMIC_LISTS, STATIC_LISTS
+from cac_director.conventions.log_collection_policies import LOG_COLLECTION_POLICIES
 from cac_director.conventions.lookups import CHECKED_VALUES, LOOKUPS
 from cac_director.conventions.normalization_policies import NORMALIZATION_POLICIES
 from cac_director.conventions.permission_groups import PERMISSION_GROUPS
@@ -45,6 +46,7 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     ENRICHMENT_POLICIES,
     PROCESSING_POLICIES,
     DEVICE_GROUPS,
+    LOG_COLLECTION_POLICIES,
     DEVICES,
     SYSLOG_COLLECTORS,
     ALERT_RULES,

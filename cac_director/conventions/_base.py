@@ -119,6 +119,9 @@ class ResourceConventions:
     """A model boolean applied through ``{id}/activate`` / ``{id}/deactivate`` instead of the body."""
     wire_keys: dict[str, str] = field(default_factory=dict)
     """Model key -> wire write key where they differ (SyslogCollector ``device`` -> ``device_id``)."""
+    quiet_when_empty: tuple[str, ...] = ()
+    """Owned fields added after 0.2 (Devices ``logpolicy``): left out of the outputs while the object has none
+    and the configuration names none, so that state written before them refreshes with no change."""
     read_flatten: tuple[str, ...] = ()
     """Read-side objects whose keys are model top-level fields (Devices ``risk_values{...}``)."""
     write_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None

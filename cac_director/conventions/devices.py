@@ -22,6 +22,7 @@ class Device(StrictModel):
     confidentiality: CiaLevel | None = None
     integrity: CiaLevel | None = None
     devicegroup: list[RefName] | None = Field(default=None, description="Device group names.")
+    logpolicy: list[RefName] | None = Field(default=None, description="Log collection policy names.")
     timezone: NonEmpty | None = None
 
 
@@ -32,7 +33,10 @@ DEVICES = ResourceConventions(
     yaml_section="devices",
     api_resource="Devices",
     name_key="name",
-    references=(Reference("devicegroup[]", "deviceGroups", wire="id", many=True),),
+    references=(
+        Reference("devicegroup[]", "deviceGroups", wire="id", many=True),
+        Reference("logpolicy[]", "logCollectionPolicies", wire="id", many=True),
+    ),
     writable_fields=(
         "name",
         "ip",
@@ -40,6 +44,7 @@ DEVICES = ResourceConventions(
         "confidentiality",
         "integrity",
         "devicegroup",
+        "logpolicy",
         "timezone",
     ),
     required_fields=("name", "ip", "availability", "confidentiality", "integrity"),
@@ -47,9 +52,11 @@ DEVICES = ResourceConventions(
     # risk_values{availability,confidentiality,integrity} is flattened back by the client's read mapping.
     read_renames={"device_groups": "devicegroup", "log_policies": "logpolicy"},
     read_flatten=("risk_values",),
+    quiet_when_empty=("logpolicy",),
     # A device created without a timezone reads back as UTC (the Director's default).
     defaults={"timezone": "UTC"},
-    # Not owned (set in the console or by other tools), but sent back on every PUT (§7.7, §7.19).
+    # Sent back on every PUT (§7.7, §7.19): distributed_collector is not owned (set in the console or by other
+    # tools); logpolicy is copied only when a body leaves it out (owned otherwise, like devicegroup).
     kept_on_edit=("distributed_collector", "logpolicy"),
     computed_fields=frozenset(
         {
@@ -61,7 +68,6 @@ DEVICES = ResourceConventions(
             "col_apps",
             "user",
             "distributed_collector",
-            "logpolicy",
             "risk_values",
         }
     ),

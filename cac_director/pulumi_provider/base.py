@@ -217,6 +217,9 @@ class DirectorProvider(ResourceProvider):
 
     def _outs(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
         live = self._live_model(props, live_obj, resolver)
+        for field in self.conventions.quiet_when_empty:
+            if field not in props and live.get(field) in (None, []):
+                live.pop(field, None)
         outs = {**live, "target": props["target"]}
         if ownership.carries_marker(self.conventions):
             owner = ownership.owner_of(live_obj.get(ownership.MARKER_FIELD))

@@ -74,8 +74,13 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
         {"policy_name": "pp-win", "norm_policy": "None", "routing_policy": "default"},
     ),
     "deviceGroups": ([], {"name": "dg-fw", "description": "firewalls"}, {"name": "dg-fw", "description": "perimeter"}),
+    "logCollectionPolicies": (
+        [],
+        {"name": "lcp-fw", "description": "firewalls"},
+        {"name": "lcp-fw", "description": "perimeter"},
+    ),
     "devices": (
-        [("deviceGroups", {"name": "dg-fw", "description": ""})],
+        [("deviceGroups", {"name": "dg-fw", "description": ""}), ("logCollectionPolicies", {"name": "lcp-fw"})],
         {
             "name": "fw1",
             "ip": ["10.0.0.1"],
@@ -83,6 +88,7 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "confidentiality": "Major",
             "integrity": "Critical",
             "devicegroup": ["dg-fw"],
+            "logpolicy": ["lcp-fw"],
         },
         {
             "name": "fw1",
@@ -91,6 +97,7 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "confidentiality": "Major",
             "integrity": "Critical",
             "devicegroup": ["dg-fw"],
+            "logpolicy": [],
         },
     ),
     "syslogCollectors": (

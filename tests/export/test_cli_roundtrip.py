@@ -149,7 +149,7 @@ def test_adopt_round_trip_through_the_real_cli(emu: Any, tmp_path: Path, pulumi_
     cli.run("preview", "--expect-no-changes")
 
 
-_MARKED = ("AlertRules", "DeviceGroups", "EnrichmentPolicy", "PermissionGroups", "UserGroups")
+_MARKED = ("AlertRules", "DeviceGroups", "EnrichmentPolicy", "LogCollectionPolicies", "PermissionGroups", "UserGroups")
 
 
 def _unmarked(state: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
@@ -171,6 +171,7 @@ _RESOURCES = (
     "EnrichmentPolicy",
     "ProcessingPolicy",
     "DeviceGroups",
+    "LogCollectionPolicies",
     "Devices",
     "AlertRules",
     "PermissionGroups",

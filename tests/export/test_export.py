@@ -64,7 +64,8 @@ def test_every_type_is_exported_with_names_and_without_server_fields(emu: Any, t
         # Exported == what was configured, for every section the node carries.
         assert _configured_part(_canon(by_node[name].sections), _canon(node.sections)) == _canon(node.sections)
     exported = {s for e in result.exports for s, r in e.sections.items() if r}
-    assert exported == {conv.yaml_section for conv in REGISTRY}
+    # Staging is the 0.2 baseline (tests/e2e/test_existing_stacks.py): newer types are checked on prod below.
+    assert exported == {conv.yaml_section for conv in REGISTRY} - {"logCollectionPolicies"}
 
     dn = {s: {r[by_section(s).name_key]: r for r in rs} for s, rs in by_node["dn-stg-01"].sections.items()}
     # Ids on the wire came back as names.
@@ -93,6 +94,20 @@ def test_every_type_is_exported_with_names_and_without_server_fields(emu: Any, t
     rendered = load_instance(tmp_path / "bank-a" / "dn-stg-01+sh-stg-01" / "instance.yaml")
     for node in rendered.nodes.values():
         assert _canon(node.sections) == _live(emu, node.logpoint_id, node.name)
+
+
+def test_log_collection_policies_and_device_policies_are_exported_by_name(emu: Any) -> None:
+    desired = populate(emu, PROD)
+    result = export_fleet(FLEET, ["dn-prod-01"], settings_for(emu, POOL))
+    sections = result.exports[0].sections
+    configured = desired.nodes["dn-prod-01"].sections
+    assert _canon({"logCollectionPolicies": sections["logCollectionPolicies"]}) == _canon(
+        {"logCollectionPolicies": configured["logCollectionPolicies"]}
+    )
+    devices = {d["name"]: d for d in sections["devices"]}
+    assert devices["dc-01"]["logpolicy"] == ["lcp-domain-controllers"]
+    assert "logpolicy" not in devices["fw-edge-01"]
+    assert "col_apps" not in stream(result.files)
 
 
 def test_builtins_are_exported_when_asked(emu: Any) -> None:

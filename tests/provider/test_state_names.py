@@ -33,6 +33,10 @@ RECORDED_IN_STATE: tuple[tuple[str, str], ...] = (
         "pulumi-python:dynamic/cacdirector:ProcessingPolicy",
     ),
     ("cac_director.pulumi_provider.providers.DeviceGroupProvider", "pulumi-python:dynamic/cacdirector:DeviceGroup"),
+    (
+        "cac_director.pulumi_provider.providers.LogCollectionPolicyProvider",
+        "pulumi-python:dynamic/cacdirector:LogCollectionPolicy",
+    ),
     ("cac_director.pulumi_provider.providers.DeviceProvider", "pulumi-python:dynamic/cacdirector:Device"),
     (
         "cac_director.pulumi_provider.providers.SyslogCollectorProvider",
