@@ -128,8 +128,8 @@ def test_unknown_timezone_and_charset_fail_preview_naming_the_yaml(deployment: D
     d.edit(
         "fleets/bank-a/prod/instance.yaml",
         lambda text: text.replace(
-            "devicegroup: [dg-windows], timezone: Europe/Paris}",
-            "devicegroup: [dg-windows], timezone: Mars/Olympus}",
+            "logpolicy: [lcp-domain-controllers], timezone: Europe/Paris}",
+            "logpolicy: [lcp-domain-controllers], timezone: Mars/Olympus}",
             1,
         ).replace(
             '{device: dc-01, proxy_condition: "None", charset: utf_8',
