@@ -23,6 +23,7 @@ from cac_director.conventions._listing import (
     Singleton,
     object_id,
 )
+from cac_director.conventions._rules import Finding, Rule
 from cac_director.conventions.alert_rules import ALERT_RULES
 from cac_director.conventions.device_groups import DEVICE_GROUPS
 from cac_director.conventions.devices import DEVICES
@@ -87,6 +88,7 @@ __all__ = [
     "SECTIONS",
     "DeviceApps",
     "Fetched",
+    "Finding",
     "Listed",
     "Listing",
     "Lookup",
@@ -94,6 +96,7 @@ __all__ = [
     "NodeRole",
     "Reference",
     "ResourceConventions",
+    "Rule",
     "Singleton",
     "WireRef",
     "by_api_resource",

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from cac_director.conventions._listing import LISTED, Fetched, Listed, Listing, Singleton
 from cac_director.conventions._model import StrictModel
+from cac_director.conventions._rules import Rule
 
 NodeRole = Literal["data", "search", "all"]
 """Which nodes a section is deployed to: data = Data Nodes and AIOs, search = Search Heads and AIOs,
@@ -128,6 +129,9 @@ class ResourceConventions:
     """A type's irregular write body: the last step of ``to_wire`` (UserGroups nest ``object_permission``)."""
     read_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """A type's irregular read shape: the first step of ``from_wire``, which undoes what ``write_hook`` did."""
+    rules: tuple[Rule, ...] = ()
+    """Cross-field rules ("X is required when Y", ``conventions/_rules.py``), run by config's validation after
+    the model check on every resolved resource of the section."""
 
     @property
     def write_path(self) -> str:

@@ -6,13 +6,15 @@ Repos/RemoteRepos/fetch; YAML names all of them by name.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from cac_director.conventions._base import Reference, ResourceConventions
 from cac_director.conventions._listing import Fetched
 from cac_director.conventions._model import Name, NonEmpty, PositiveInt, RefName, StrictModel
+from cac_director.conventions._rules import Finding, require
 
 
 class AlertMetadata(StrictModel):
@@ -57,10 +59,24 @@ class AlertRule(StrictModel):
     active: bool = True
 
 
+def _time_range_and_throttling(rule: Mapping[str, Any]) -> Iterator[Finding]:
+    if not any(rule.get(field) for field in ("timerange_minute", "timerange_hour", "timerange_day")):
+        yield Finding(
+            "missing-field",
+            "one of timerange_minute, timerange_hour, timerange_day is required",
+            "timerange_minute",
+            "e.g. timerange_minute: 5",
+        )
+    if rule.get("throttling_enabled") is True:
+        for field in ("throttling_field", "throttling_time_range"):
+            yield from require(rule, field, "when throttling_enabled is true")
+
+
 ALERT_RULES = ResourceConventions(
     type_name="AlertRule",
     model=AlertRule,
     docs=__doc__ or "",
+    rules=(_time_range_and_throttling,),
     yaml_section="alertRules",
     api_resource="AlertRules",
     name_key="searchname",

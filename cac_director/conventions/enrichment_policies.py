@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from cac_director.conventions._base import Reference, ResourceConventions
 from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
+from cac_director.conventions._rules import Finding, elements
 
 
 class EnrichmentCriterion(StrictModel):
@@ -37,10 +39,28 @@ class EnrichmentPolicy(StrictModel):
     specifications: Annotated[list[EnrichmentSpecification], Field(min_length=1)] | None = None
 
 
+def _rule_fields_by_category(policy: Mapping[str, Any]) -> Iterator[Finding]:
+    for s_index, spec in elements(policy, "specifications"):
+        for r_index, rule in elements(spec, "rules"):
+            within = ("specifications", s_index, "rules", r_index)
+            if rule.get("category") == "simple" and not rule.get("event_key"):
+                yield Finding(
+                    "missing-field",
+                    "'event_key' is required for a simple rule",
+                    "event_key",
+                    "name the log field to enrich, e.g. event_key: source_address",
+                    within,
+                )
+            if rule.get("category") == "type_based" and not rule.get("type"):
+                hint = "type is one of ip, string, num"
+                yield Finding("missing-field", "'type' is required for a type_based rule", "type", hint, within)
+
+
 ENRICHMENT_POLICIES = ResourceConventions(
     type_name="EnrichmentPolicy",
     model=EnrichmentPolicy,
     docs=__doc__ or "",
+    rules=(_rule_fields_by_category,),
     yaml_section="enrichmentPolicies",
     api_resource="EnrichmentPolicy",
     name_key="name",

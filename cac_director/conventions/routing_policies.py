@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
 
 from pydantic import Field
 
 from cac_director.conventions._base import Reference, ResourceConventions
 from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
+from cac_director.conventions._rules import Finding, elements
 
 
 class RoutingCriterion(StrictModel):
@@ -24,10 +26,23 @@ class RoutingPolicy(StrictModel):
     routing_criteria: list[RoutingCriterion] | None = Field(default=None, description="Evaluated top-down.")
 
 
+def _value_when_it_matches(policy: Mapping[str, Any]) -> Iterator[Finding]:
+    for index, criterion in elements(policy, "routing_criteria"):
+        if criterion.get("type") == "KeyPresentValueMatches" and not criterion.get("value"):
+            yield Finding(
+                "missing-field",
+                "'value' is required when type is KeyPresentValueMatches",
+                "value",
+                "set the value to match, or use type KeyPresent",
+                within=("routing_criteria", index),
+            )
+
+
 ROUTING_POLICIES = ResourceConventions(
     type_name="RoutingPolicy",
     model=RoutingPolicy,
     docs=__doc__ or "",
+    rules=(_value_when_it_matches,),
     yaml_section="routingPolicies",
     api_resource="RoutingPolicies",
     name_key="policy_name",

@@ -6,13 +6,16 @@ as ``device_id`` at create time only.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
 
 from pydantic import Field
 
+from cac_director.constants import NONE
 from cac_director.conventions._base import Reference, ResourceConventions
 from cac_director.conventions._listing import DeviceApps
 from cac_director.conventions._model import NonEmpty, RefName, StrictModel
+from cac_director.conventions._rules import Finding, forbid, require
 from cac_director.conventions._values import IPAddress
 
 
@@ -31,10 +34,29 @@ class SyslogCollector(StrictModel):
     hostname: list[NonEmpty] | None = None
 
 
+def _proxy_mode_fields(collector: Mapping[str, Any]) -> Iterator[Finding]:
+    # Operator rules for proxy modes (docs/director-api.md §7.8).
+    mode = collector.get("proxy_condition")
+    if mode == "use_as_proxy":
+        for field in ("charset", "parser"):
+            yield from require(collector, field, "when proxy_condition is use_as_proxy")
+        for field in ("proxy_ip", "hostname", "processpolicy"):
+            yield from forbid(collector, field, "when proxy_condition is use_as_proxy")
+    elif mode == "uses_proxy":
+        for field in ("proxy_ip", "hostname", "processpolicy"):
+            yield from require(collector, field, "when proxy_condition is uses_proxy")
+    elif mode == NONE:
+        for field in ("charset", "parser", "processpolicy"):
+            yield from require(collector, field, "when proxy_condition is None")
+        for field in ("proxy_ip", "hostname"):
+            yield from forbid(collector, field, "when proxy_condition is None")
+
+
 SYSLOG_COLLECTORS = ResourceConventions(
     type_name="SyslogCollector",
     model=SyslogCollector,
     docs=__doc__ or "",
+    rules=(_proxy_mode_fields,),
     yaml_section="syslogCollectors",
     api_resource="SyslogCollector",
     name_key="device",

@@ -17,12 +17,14 @@ fresh LogPoint has is undocumented). Deployed to Data Nodes and AIOs, where the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 from pydantic import Field
 
 from cac_director.conventions._base import Reference, ResourceConventions
 from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
+from cac_director.conventions._rules import Finding, forbid, require
 from cac_director.conventions.permission_groups import BUILTIN_GROUPS
 
 LOCAL_LOGPOINT: Literal["127.0.0.1"] = "127.0.0.1"
@@ -77,10 +79,19 @@ def _lift(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
+def _all_rights_or_entries(group: Mapping[str, Any]) -> Iterator[Finding]:
+    # Either full rights or explicit entries, never both (docs/director-api.md §7.14.2).
+    if group.get("include_all_permission") is True:
+        yield from forbid(group, "permission", "when include_all_permission is true")
+    else:
+        yield from require(group, "permission", "unless include_all_permission is true")
+
+
 USER_GROUPS = ResourceConventions(
     type_name="UserGroup",
     model=UserGroup,
     docs=__doc__ or "",
+    rules=(_all_rights_or_entries,),
     yaml_section="userGroups",
     api_resource="UserGroups",
     name_key="name",
