@@ -7,6 +7,7 @@ which is also the order the program registers resources and the export writes se
 from __future__ import annotations
 
 from cac_director.conventions._base import (
+    Example,
     Lookup,
     NodeRole,
     Reference,
@@ -87,6 +88,7 @@ __all__ = [
     "REGISTRY",
     "SECTIONS",
     "DeviceApps",
+    "Example",
     "Fetched",
     "Finding",
     "Listed",

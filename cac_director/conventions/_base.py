@@ -61,6 +61,18 @@ class Lookup:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A small valid object of the type, in model shape: what its contract test creates and updates on the
+    emulator (tests/contract/test_round_trips.py) and what its reference page shows."""
+
+    model: dict[str, Any]
+    updated: dict[str, Any]
+    """The same object (same name) after an edit: at least one owned field differs."""
+    prerequisites: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """(section, model) of the objects it references, created first in this order (built-ins need none)."""
+
+
+@dataclass(frozen=True)
 class ResourceConventions:
     """Every fact about one managed Director resource type."""
 
@@ -129,6 +141,8 @@ class ResourceConventions:
     """A type's irregular write body: the last step of ``to_wire`` (UserGroups nest ``object_permission``)."""
     read_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """A type's irregular read shape: the first step of ``from_wire``, which undoes what ``write_hook`` did."""
+    example: Example | None = None
+    """The type's contract case and reference-page example (every registered type declares one: a test checks)."""
     rules: tuple[Rule, ...] = ()
     """Cross-field rules ("X is required when Y", ``conventions/_rules.py``), run by config's validation after
     the model check on every resolved resource of the section."""

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._base import Example, Reference, ResourceConventions
 from cac_director.conventions._listing import Fetched
 from cac_director.conventions._model import Name, NonEmpty, PositiveInt, RefName, StrictModel
 from cac_director.conventions._rules import Finding, require
@@ -153,4 +153,36 @@ ALERT_RULES = ResourceConventions(
     # owner is absent from the Edit table (§7.9): ownership moves through transferOwnership.
     create_only_fields=("owner",),
     activation_field="active",
+    example=Example(
+        model={
+            "searchname": "ar-brute",
+            "owner": "admin",
+            "risk": "high",
+            "aggregate": "max",
+            "condition_option": "greaterthan",
+            "condition_value": 5,
+            "limit": 10,
+            "repos": ["default"],
+            "timerange_minute": 15,
+            "query": "label=Login label=Fail",
+            "flush_on_trigger": True,
+            "manageable_by": ["SOC Analysts"],
+            "active": True,
+        },
+        updated={
+            "searchname": "ar-brute",
+            "owner": "admin",
+            "risk": "critical",
+            "aggregate": "max",
+            "condition_option": "greaterthan",
+            "condition_value": 3,
+            "limit": 10,
+            "repos": ["default", "_logpoint"],
+            "timerange_minute": 30,
+            "query": "label=Login label=Fail",
+            "flush_on_trigger": False,
+            "manageable_by": ["LogPoint Administrator", "SOC Analysts"],
+            "active": False,
+        },
+    ),
 )

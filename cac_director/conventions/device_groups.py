@@ -7,7 +7,7 @@ server-owned (the reference notes it may not follow device edits reliably).
 
 from __future__ import annotations
 
-from cac_director.conventions._base import ResourceConventions
+from cac_director.conventions._base import Example, ResourceConventions
 from cac_director.conventions._model import Name, StrictModel
 
 
@@ -31,4 +31,8 @@ DEVICE_GROUPS = ResourceConventions(
     # Not owned, but sent back on every PUT: under replace semantics an edit without it empties the group.
     kept_on_edit=("devices",),
     defaults={"description": ""},
+    example=Example(
+        model={"name": "dg-fw", "description": "firewalls"},
+        updated={"name": "dg-fw", "description": "perimeter"},
+    ),
 )

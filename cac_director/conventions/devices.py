@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._base import Example, Reference, ResourceConventions
 from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
 from cac_director.conventions._values import DeviceAddress
 
@@ -70,5 +70,29 @@ DEVICES = ResourceConventions(
             "distributed_collector",
             "risk_values",
         }
+    ),
+    example=Example(
+        model={
+            "name": "fw1",
+            "ip": ["10.0.0.1"],
+            "availability": "Minor",
+            "confidentiality": "Major",
+            "integrity": "Critical",
+            "devicegroup": ["dg-fw"],
+            "logpolicy": ["lcp-fw"],
+        },
+        updated={
+            "name": "fw1",
+            "ip": ["10.0.0.2", "10.0.0.1"],
+            "availability": "Major",
+            "confidentiality": "Major",
+            "integrity": "Critical",
+            "devicegroup": ["dg-fw"],
+            "logpolicy": [],
+        },
+        prerequisites=(
+            ("deviceGroups", {"name": "dg-fw", "description": ""}),
+            ("logCollectionPolicies", {"name": "lcp-fw"}),
+        ),
     ),
 )

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._base import Example, Reference, ResourceConventions
 from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
 from cac_director.conventions._rules import Finding, elements
 
@@ -74,4 +74,44 @@ ENRICHMENT_POLICIES = ResourceConventions(
         "specifications[].criteria[]": {"value": ""},
         "specifications[].rules[]": {"operation": "Equals", "prefix": False},
     },
+    example=Example(
+        model={
+            "name": "ep-geo",
+            "description": "geo",
+            "specifications": [
+                {
+                    "source": "geoip",
+                    "criteria": [{"type": "KeyPresents", "key": "source_address", "value": ""}],
+                    "rules": [
+                        {
+                            "category": "simple",
+                            "operation": "Equals",
+                            "prefix": False,
+                            "event_key": "source_address",
+                            "source_key": "ip",
+                        }
+                    ],
+                }
+            ],
+        },
+        updated={
+            "name": "ep-geo",
+            "description": "geo, updated",
+            "specifications": [
+                {
+                    "source": "geoip",
+                    "criteria": [{"type": "KeyPresents", "key": "source_address", "value": ""}],
+                    "rules": [
+                        {
+                            "category": "simple",
+                            "operation": "Equals",
+                            "prefix": False,
+                            "event_key": "source_address",
+                            "source_key": "ip",
+                        }
+                    ],
+                }
+            ],
+        },
+    ),
 )

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
-from cac_director.conventions._base import ResourceConventions
+from cac_director.conventions._base import Example, ResourceConventions
 from cac_director.conventions._listing import Listed, NodeReads
 from cac_director.conventions._model import StrictModel
 
@@ -64,6 +64,10 @@ STATIC_LISTS = ResourceConventions(
     create_only_fields=("s_name",),
     listing_hook=ListsOfKind(list_type="static_list"),
     defaults={"lists": []},
+    example=Example(
+        model={"name": "BLOCKED_IPS", "lists": ["10.0.0.1", "10.0.0.2"]},
+        updated={"name": "BLOCKED_IPS", "lists": ["10.0.0.3"]},
+    ),
 )
 
 AGE_KEYS = ("agelimit_day", "agelimit_hour", "agelimit_minute")
@@ -121,4 +125,8 @@ DYNAMIC_LISTS = ResourceConventions(
     int_fields=AGE_KEYS,
     read_hook=split_age_limit,
     defaults={key: 0 for key in AGE_KEYS},
+    example=Example(
+        model={"name": "SEEN_USERS", "agelimit_day": 4, "agelimit_hour": 5, "agelimit_minute": 39},
+        updated={"name": "SEEN_USERS", "agelimit_day": 0, "agelimit_hour": 0, "agelimit_minute": 0},
+    ),
 )

@@ -11,7 +11,7 @@ Pulumi deletes or updates the device before the policy.
 
 from __future__ import annotations
 
-from cac_director.conventions._base import ResourceConventions
+from cac_director.conventions._base import Example, ResourceConventions
 from cac_director.conventions._model import Name, StrictModel
 
 
@@ -32,4 +32,8 @@ LOG_COLLECTION_POLICIES = ResourceConventions(
     immutable_fields=("name",),
     computed_fields=frozenset({"id", "tid", "active", "col_apps"}),
     defaults={"description": ""},
+    example=Example(
+        model={"name": "lcp-fw", "description": "firewalls"},
+        updated={"name": "lcp-fw", "description": "perimeter"},
+    ),
 )

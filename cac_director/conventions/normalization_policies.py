@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._base import Example, Reference, ResourceConventions
 from cac_director.conventions._model import Name, RefName, StrictModel
 
 
@@ -33,4 +33,16 @@ NORMALIZATION_POLICIES = ResourceConventions(
     # Absent from the documented Get/List responses (§7.3): never rely on reading it back.
     write_only_fields=("compiled_normalizer",),
     computed_fields=frozenset({"id", "active", "tid", "user", "ordered_signatures", "selected_signatures"}),
+    example=Example(
+        model={
+            "name": "np-win",
+            "norm_packages": ["LP_Windows"],
+            "compiled_normalizer": ["WindowsXMLCompiledNormalizer"],
+        },
+        updated={
+            "name": "np-win",
+            "norm_packages": ["LP_Linux_Syslog", "LP_Windows"],
+            "compiled_normalizer": ["JSONCompiledNormalizer", "WindowsXMLCompiledNormalizer"],
+        },
+    ),
 )

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from cac_director.conventions._base import ResourceConventions
+from cac_director.conventions._base import Example, ResourceConventions
 from cac_director.conventions._model import StrictModel
 from cac_director.conventions._values import PermissionGroupName
 
@@ -59,4 +59,16 @@ PERMISSION_GROUPS = ResourceConventions(
     required_fields=("name",),
     computed_fields=frozenset({"id", "tid", "active"}),
     defaults={"description": ""},
+    example=Example(
+        model={
+            "name": "pg-soc",
+            "description": "SOC analysts",
+            "permissions": [{"entity": "Lists", "permission": "READ"}, {"entity": "Fields", "permission": "NONE"}],
+        },
+        updated={
+            "name": "pg-soc",
+            "description": "",
+            "permissions": [{"entity": "Lists", "permission": "CREATE_EDIT"}],
+        },
+    ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._base import Example, Reference, ResourceConventions
 from cac_director.conventions._model import Name, RefName, StrictModel
 
 
@@ -33,4 +33,8 @@ PROCESSING_POLICIES = ResourceConventions(
     immutable_fields=("policy_name",),
     computed_fields=frozenset({"id", "active", "tid", "user"}),
     # §4.1/§7.5: a PUT without policy_name and id inside data was refused with 400.
+    example=Example(
+        model={"policy_name": "pp-win", "norm_policy": "_logpoint", "routing_policy": "_logpoint"},
+        updated={"policy_name": "pp-win", "norm_policy": "None", "routing_policy": "default"},
+    ),
 )

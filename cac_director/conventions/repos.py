@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from cac_director.conventions._base import ResourceConventions
+from cac_director.conventions._base import Example, ResourceConventions
 from cac_director.conventions._model import StrictModel
 from cac_director.conventions._values import IPAddress, RepoName, RepoStoragePath, RetentionDays
 
@@ -51,4 +51,11 @@ REPOS = ResourceConventions(
     ordered_lists=("hiddenrepopath", "repoha"),
     int_fields=("hiddenrepopath[].retention", "repoha[].ha_day"),
     path_fields=("hiddenrepopath[].path",),
+    example=Example(
+        model={
+            "name": "repo-secu",
+            "hiddenrepopath": [{"path": "/data/hot", "retention": 30}, {"path": "/data/warm", "retention": 90}],
+        },
+        updated={"name": "repo-secu", "hiddenrepopath": [{"path": "/data/hot", "retention": 60}]},
+    ),
 )

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._base import Example, Reference, ResourceConventions
 from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
 from cac_director.conventions._rules import Finding, elements
 
@@ -59,4 +59,20 @@ ROUTING_POLICIES = ResourceConventions(
     # The Director evaluates criteria top-down (§7.2), so order is part of the configuration.
     ordered_lists=("routing_criteria",),
     nested_defaults={"routing_criteria[]": {"value": "", "drop": "store"}},
+    example=Example(
+        model={
+            "policy_name": "rp-secu",
+            "catch_all": "default",
+            "routing_criteria": [
+                {
+                    "type": "KeyPresentValueMatches",
+                    "key": "norm_id",
+                    "value": "WinServer",
+                    "repo": "_logpoint",
+                    "drop": "store",
+                }
+            ],
+        },
+        updated={"policy_name": "rp-secu", "catch_all": "_logpoint", "routing_criteria": []},
+    ),
 )

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from cac_director.constants import NONE
-from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._base import Example, Reference, ResourceConventions
 from cac_director.conventions._listing import DeviceApps
 from cac_director.conventions._model import NonEmpty, RefName, StrictModel
 from cac_director.conventions._rules import Finding, forbid, require
@@ -82,4 +82,32 @@ SYSLOG_COLLECTORS = ResourceConventions(
     create_only_fields=("device_id",),
     wire_keys={"device": "device_id"},
     listing_hook=DeviceApps(app="SyslogCollector"),
+    example=Example(
+        model={
+            "device": "fw1",
+            "proxy_condition": "None",
+            "charset": "utf_8",
+            "parser": "SyslogParser",
+            "processpolicy": "default",
+        },
+        updated={
+            "device": "fw1",
+            "proxy_condition": "None",
+            "charset": "ascii",
+            "parser": "LineParser",
+            "processpolicy": "_logpoint",
+        },
+        prerequisites=(
+            (
+                "devices",
+                {
+                    "name": "fw1",
+                    "ip": ["10.0.0.1"],
+                    "availability": "Minor",
+                    "confidentiality": "Minor",
+                    "integrity": "Minor",
+                },
+            ),
+        ),
+    ),
 )

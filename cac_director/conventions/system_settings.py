@@ -25,7 +25,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from cac_director.conventions._base import ResourceConventions
+from cac_director.conventions._base import Example, ResourceConventions
 from cac_director.conventions._listing import Singleton
 from cac_director.conventions._model import NonEmpty, PositiveInt, StrictModel
 
@@ -78,4 +78,9 @@ SYSTEM_SETTINGS = ResourceConventions(
     # The List example reads overscan_period back as 1.0 (§7.16).
     int_fields=("overscan_period", "timeout"),
     listing_hook=Singleton(name=SETTINGS_NAME, save_fields=SAVE_FIELDS),
+    # A singleton is never created or deleted: its own round trip is tests/contract/test_system_settings.py.
+    example=Example(
+        model={"settings": "general", "timestamp_on": "log_ts"},
+        updated={"settings": "general", "timestamp_on": "log_ts", "timeout": 45},
+    ),
 )

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from cac_director.conventions._base import Reference, ResourceConventions
+from cac_director.conventions._base import Example, Reference, ResourceConventions
 from cac_director.conventions._model import Name, NonEmpty, RefName, StrictModel
 from cac_director.conventions._rules import Finding, forbid, require
 from cac_director.conventions.permission_groups import BUILTIN_GROUPS
@@ -110,4 +110,42 @@ USER_GROUPS = ResourceConventions(
     nested_defaults={"permission[]": {"logpoint_ip": LOCAL_LOGPOINT}},
     write_hook=_nest,
     read_hook=_lift,
+    example=Example(
+        model={
+            "name": "ug-soc",
+            "description": "SOC",
+            "roles": "pg-soc",
+            "query": "col_type=syslog",
+            "include_all_permission": False,
+            "permission": [
+                {
+                    "logpoint_ip": "127.0.0.1",
+                    "repos": ["default", "_logpoint"],
+                    "device_groups": [{"name": "dg-fw", "devices": [{"name": "fw1", "ips": ["10.0.0.1"]}]}],
+                }
+            ],
+        },
+        updated={
+            "name": "ug-soc",
+            "description": "",
+            "roles": "SOC Analysts",
+            "query": "",
+            "include_all_permission": True,
+        },
+        prerequisites=(
+            ("permissionGroups", {"name": "pg-soc", "description": ""}),
+            ("deviceGroups", {"name": "dg-fw", "description": ""}),
+            (
+                "devices",
+                {
+                    "name": "fw1",
+                    "ip": ["10.0.0.1"],
+                    "availability": "Minor",
+                    "confidentiality": "Minor",
+                    "integrity": "Minor",
+                    "devicegroup": ["dg-fw"],
+                },
+            ),
+        ),
+    ),
 )

@@ -11,7 +11,7 @@ from pydantic_core import PydanticUndefined
 
 from cac_director.config.models import SECTION_DEFAULTS, SECTION_MODELS
 from cac_director.config.models.envelope import InstanceSpec
-from cac_director.conventions import REGISTRY, SECTIONS, ResourceConventions
+from cac_director.conventions import REGISTRY, SECTIONS, ResourceConventions, by_section
 from cac_director.conventions.paths import parse
 
 
@@ -62,3 +62,18 @@ def test_every_type_file_carries_its_docs_text_and_is_derived_everywhere(conv: R
 def test_the_envelope_has_exactly_the_registry_sections() -> None:
     assert [name for name in InstanceSpec.model_fields if name in SECTIONS] == list(SECTIONS)
     assert tuple(SECTION_MODELS) == SECTIONS
+
+
+@pytest.mark.parametrize("conv", REGISTRY, ids=lambda conv: conv.type_name)
+def test_every_type_file_declares_a_valid_example(conv: ResourceConventions) -> None:
+    # The contract test creates it and the reference page shows it: it must be input the validator accepts.
+    assert conv.example is not None
+    assert conv.example.model[conv.name_key] == conv.example.updated[conv.name_key]
+    for section, model in ((conv.yaml_section, conv.example.model), (conv.yaml_section, conv.example.updated),
+                           *conv.example.prerequisites):  # fmt: skip
+        target = by_section(section)
+        assert target.model is not None
+        target.model.model_validate(model)
+        assert set(target.required_fields) <= set(model), (section, model)
+        resolved = {**target.defaults, **model}
+        assert [finding for rule in target.rules for finding in rule(resolved)] == [], (section, model)
