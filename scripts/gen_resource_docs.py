@@ -6,8 +6,8 @@
 Everything on a page comes from what the code already declares: ``REGISTRY`` (the conventions of each type:
 endpoint, name key, references and how they travel, built-ins, immutable fields, wire renames), the section
 models (``SECTION_MODELS``, read through their JSON Schema: types, allowed values, bounds, defaults,
-descriptions) and, when a type declares one, its ``docs`` text. The example is the first object of the section
-in the demo's resolved staging instance. tests/test_resource_docs.py fails when a checked-in page differs from
+descriptions) and, when a type declares one, its ``docs`` text. The example is the type's own ``example`` (the
+object its contract test creates). tests/test_resource_docs.py fails when a checked-in page differs from
 what this script writes, so the pages cannot drift from the code. Dev-only: not part of the package.
 """
 
@@ -22,15 +22,11 @@ from typing import Any
 
 import yaml
 
-from cac_director.config import load_instance
 from cac_director.config.models import SECTION_MODELS
 from cac_director.conventions import CHECKED_VALUES, LOOKUPS, REGISTRY, ResourceConventions, by_section
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "resources"
-EXAMPLE_INSTANCE = "fleets/bank-a/staging/instance.yaml"
-# Types the staging demo leaves out (its stack is a baseline that tests/e2e/test_existing_stacks.py replays).
-FALLBACK_INSTANCE = "fleets/bank-a/prod/instance.yaml"
 # The type token prefix is pinned: every stack's state records it (docs/architecture.md).
 TYPE_TOKEN = "pulumi-python:dynamic/cacdirector:{}"  # noqa: S105 - a type token, not a secret
 
@@ -236,16 +232,18 @@ def _wire(conv: ResourceConventions) -> list[str]:
     return [f"- {item}" for item in items] or ["- Nothing beyond the fields above: the wire uses the YAML names."]
 
 
-def _example(conv: ResourceConventions, examples: dict[str, list[dict[str, Any]]]) -> list[str]:
-    objects = examples.get(conv.yaml_section) or []
-    source = EXAMPLE_INSTANCE if objects else FALLBACK_INSTANCE
-    objects = objects or examples.get(f"{FALLBACK_INSTANCE}:{conv.yaml_section}") or []
-    if not objects:
-        return ["The demo has no object of this type."]
-    body = yaml.safe_dump({"spec": {conv.yaml_section: [objects[0]]}}, sort_keys=False, allow_unicode=True)
+def _example(conv: ResourceConventions) -> list[str]:
+    if conv.example is None:
+        return ["The type declares no example."]
+    body = yaml.safe_dump({"spec": {conv.yaml_section: [conv.example.model]}}, sort_keys=False, allow_unicode=True)
+    needs = sorted({section for section, _ in conv.example.prerequisites} - {conv.yaml_section})
+    listed = ", ".join(f"`{section}`" for section in needs)
+    named = f"; it names {listed} objects declared beside it" if needs else ""
+    # A singleton is saved, never created: tests/contract/test_system_settings.py has its own round trip.
+    used = "" if conv.singleton else ": the object the contract test creates and updates on the emulator"
+    where = (conv.model.__module__ if conv.model else "cac_director.conventions").replace(".", "/") + ".py"
     return [
-        f"The first `{conv.yaml_section}` object of the demo (`{source}`), resolved "
-        "(`cac-director render` prints it the same way, defaults filled in):",
+        f"The example its type file declares (`{where}`, `example`{used}), as written in YAML{named}:",
         "",
         "```yaml",
         body.rstrip(),
@@ -274,7 +272,7 @@ def _adoption(conv: ResourceConventions) -> list[str]:
     ]
 
 
-def render_page(conv: ResourceConventions, examples: dict[str, list[dict[str, Any]]]) -> str:
+def render_page(conv: ResourceConventions) -> str:
     docs = str(getattr(conv, "docs", "") or "").strip()
     replace = ", ".join(f"`{key}`" for key in conv.immutable_fields)
     builtins = ", ".join(f"`{name}`" for name in sorted(conv.builtins))
@@ -325,7 +323,7 @@ def render_page(conv: ResourceConventions, examples: dict[str, list[dict[str, An
         "",
         "## Example",
         "",
-        *_example(conv, examples),
+        *_example(conv),
         "",
         "## Adoption and export",
         "",
@@ -362,10 +360,7 @@ def render_index() -> str:
 
 def render_all() -> dict[str, str]:
     """File name below docs/resources/ -> its content."""
-    examples = dict(load_instance(REPO / EXAMPLE_INSTANCE).sections)
-    fallback = load_instance(REPO / FALLBACK_INSTANCE).sections
-    examples.update({f"{FALLBACK_INSTANCE}:{section}": objects for section, objects in fallback.items()})
-    pages = {f"{conv.yaml_section}.md": render_page(conv, examples) for conv in REGISTRY}
+    pages = {f"{conv.yaml_section}.md": render_page(conv) for conv in REGISTRY}
     pages["README.md"] = render_index()
     return pages
 
