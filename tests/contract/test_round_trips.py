@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -9,9 +10,10 @@ import pytest
 from cac_director.conventions import REGISTRY, ResourceConventions, by_section
 from cac_director.director import DirectorClient, NodeResolver, mapping
 
-# section -> (prerequisites as (section, model), model to create, model after an update): each type file's example.
+# section -> (prerequisites as (section, model), model to create, model after an update): each type file's example,
+# copied so that a test editing its case cannot change what the conventions declare.
 CASES: dict[str, tuple[tuple[tuple[str, dict[str, Any]], ...], dict[str, Any], dict[str, Any]]] = {
-    conv.yaml_section: (conv.example.prerequisites, conv.example.model, conv.example.updated)
+    conv.yaml_section: copy.deepcopy((conv.example.prerequisites, conv.example.model, conv.example.updated))
     for conv in REGISTRY
     if conv.example is not None
 }
