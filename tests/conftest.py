@@ -99,3 +99,8 @@ def git(repo: Path, *args: str) -> None:
     identity = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid"}
     identity |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **identity})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """End-to-end tests first: they are the long ones, so workers that take them early finish together."""
+    items.sort(key=lambda item: 0 if "/e2e/" in item.nodeid.replace("\\", "/") or "e2e" in item.keywords else 1)
