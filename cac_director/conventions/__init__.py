@@ -11,6 +11,7 @@ from cac_director.conventions._base import (
     NodeRole,
     Reference,
     ResourceConventions,
+    SecretInput,
     WireRef,
 )
 from cac_director.conventions._listing import (
@@ -38,6 +39,7 @@ from cac_director.conventions.routing_policies import ROUTING_POLICIES
 from cac_director.conventions.syslog_collectors import SYSLOG_COLLECTORS
 from cac_director.conventions.system_settings import SYSTEM_SETTINGS
 from cac_director.conventions.user_groups import USER_GROUPS
+from cac_director.conventions.users import USERS
 
 REGISTRY: tuple[ResourceConventions, ...] = (
     REPOS,
@@ -55,6 +57,7 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     USER_GROUPS,
     STATIC_LISTS,
     DYNAMIC_LISTS,
+    USERS,
 )
 
 _BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}
@@ -94,6 +97,7 @@ __all__ = [
     "NodeRole",
     "Reference",
     "ResourceConventions",
+    "SecretInput",
     "Singleton",
     "WireRef",
     "by_api_resource",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cac_director.config.fleet import RECEIVES, FleetNodeInfo
+from cac_director.constants import CONFIG_NAMESPACE
 from cac_director.conventions import REGISTRY, DeviceApps, ResourceConventions
 from cac_director.director import DirectorClient, NodeResolver, mapping
 
@@ -144,8 +145,21 @@ def read_node(
                 export.unexpressible.append(
                     Unexpressible(conv.yaml_section, name, f"field '{key}' is not part of the model (value {value})")
                 )
+            secret_fields = {secret.field for secret in conv.secret_inputs}
+            for secret in conv.secret_inputs:
+                # Never readable, never exported: a placeholder key, and the command that gives it its value.
+                model[secret.from_field] = name
+                setting = f"{CONFIG_NAMESPACE}:{secret.config_map}"
+                export.unexpressible.append(
+                    Unexpressible(
+                        conv.yaml_section,
+                        name,
+                        f"'{secret.field}' is not readable: exported as {secret.from_field}: {name}; set it with "
+                        f"`pulumi config set --secret --path '{setting}.{name}' <value>`",
+                    )
+                )
             for key in conv.write_only_fields:
-                if key not in obj:
+                if key not in obj and key not in secret_fields:
                     export.unexpressible.append(
                         Unexpressible(
                             conv.yaml_section,
