@@ -213,7 +213,9 @@ def register(
     return summary
 
 
-def _add_secrets(conv: ResourceConventions, props: dict[str, Any], secrets: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def _add_secrets(
+    conv: ResourceConventions, props: dict[str, Any], secrets: Mapping[str, Mapping[str, Any]]
+) -> list[str]:
     """Put each secret input of ``conv`` into ``props`` as a Pulumi secret; return the secret field names.
 
     The output keeps the input's key, so the engine re-marks it secret; ``additional_secret_outputs`` says it
@@ -250,31 +252,29 @@ def missing_secrets(resolved: ResolvedInstance, secrets: Mapping[str, Mapping[st
 def _secret_maps(config: pulumi.Config) -> dict[str, dict[str, Any]]:
     """The secret config maps the types name (``cac-director:userPasswords``), decrypted, in memory only.
 
-    A map set in plain text (no ``--secret``) is refused: its values would sit unencrypted in the stack file.
+    Whatever the stack file holds, the values become secrets in state; a map stored in plain text gets a warning
+    (its values sit unencrypted in the stack file), like a plain ``cac-director:token``.
     """
     maps: dict[str, dict[str, Any]] = {}
-    plain: list[str] = []
+    bad: list[str] = []
     for name in sorted({secret.config_map for conv in REGISTRY for secret in conv.secret_inputs}):
         full = f"{CONFIG_NAMESPACE}:{name}"
+        how = f"`pulumi config set --secret --path '{full}.<key>' <value>`"
         raw = pulumi.runtime.get_config(full)
         if raw is None:
-            continue
-        if not pulumi.runtime.is_config_secret(full):
-            plain.append(
-                f"{full} is stored in plain text: remove it (`pulumi config rm {full}`) and set each entry with "
-                f"`pulumi config set --secret --path '{full}.<key>' <value>`"
-            )
             continue
         try:
             value = json.loads(raw)
         except ValueError:
             value = None
         if not isinstance(value, dict):
-            plain.append(f"{full} must be a map of key -> value: set it with `pulumi config set --secret --path '{full}.<key>' <value>`")
+            bad.append(f"{full} must be a map of key -> value: remove it (`pulumi config rm {full}`) and set {how}")
             continue
+        if not pulumi.runtime.is_config_secret(full):
+            pulumi.log.warn(f"{full} is stored in plain text in the stack file: set each entry with {how}")
         maps[name] = value
-    if plain:
-        raise pulumi.RunError("\n".join(plain))
+    if bad:
+        raise pulumi.RunError("\n".join(bad))
     return maps
 
 

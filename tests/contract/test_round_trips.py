@@ -225,13 +225,31 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
         {"name": "SEEN_USERS", "agelimit_day": 0, "agelimit_hour": 0, "agelimit_minute": 0},
     ),
     "users": (
-        [("permissionGroups", {"name": "pg-soc", "description": ""}),
-         ("userGroups", {"name": "ug-soc", "roles": "pg-soc", "include_all_permission": True})],
-        {"username": "alice", "password_from": "alice", "password": "s3cret-one", "firstname": "Alice", "lastname": "Martin",
-         "email": "alice@bank-a.example", "usergroup": ["ug-soc"], "timezone": "Europe/Paris"},
-        {"username": "alice", "password_from": "alice", "password": "s3cret-two", "firstname": "Alicia", "lastname": "Martin", "email": "alicia@bank-a.example",
-         "usergroup": ["ug-soc", "SOC Analysts"], "timezone": "UTC"},
-    ),  # fmt: skip
+        [
+            ("permissionGroups", {"name": "pg-soc", "description": ""}),
+            ("userGroups", {"name": "ug-soc", "roles": "pg-soc", "include_all_permission": True}),
+        ],
+        {
+            "username": "alice",
+            "password_from": "alice",
+            "password": "s3cret-one",
+            "firstname": "Alice",
+            "lastname": "Martin",
+            "email": "alice@bank-a.example",
+            "usergroup": ["ug-soc"],
+            "timezone": "Europe/Paris",
+        },
+        {
+            "username": "alice",
+            "password_from": "alice",
+            "password": "s3cret-two",
+            "firstname": "Alicia",
+            "lastname": "Martin",
+            "email": "alicia@bank-a.example",
+            "usergroup": ["ug-soc", "SOC Analysts"],
+            "timezone": "UTC",
+        },
+    ),
 }
 _ep = CASES["enrichmentPolicies"]
 CASES["enrichmentPolicies"] = (_ep[0], _ep[1], {**_ep[1], "description": "geo, updated"})

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
+
+from cac_director.config import load_instance
+from cac_director.conventions import by_section
+from cac_director.pulumi_provider.program import _add_secrets, missing_secrets
 from cac_director.pulumi_provider.providers import PROVIDERS
+from tests.conftest import REPO_ROOT
 from tests.contract.test_round_trips import CASES
 from tests.provider.test_lifecycle import _create, _props
 
@@ -61,3 +67,22 @@ def test_the_builtin_admin_is_refused(target, make_provider) -> None:
     failures = users.check({}, _props({**model, "username": "admin"}, target)).failures
     assert [f.property for f in failures] == ["username"]
     assert "built-in" in failures[0].reason
+
+
+def test_a_missing_password_key_names_the_file_the_path_and_the_command() -> None:
+    resolved = load_instance(REPO_ROOT / "fleets" / "bank-b" / "prod" / "instance.yaml")
+    assert missing_secrets(resolved, {}) == [
+        f"{resolved.path}: users[bankb-analyst].password_from: key 'bankb-analyst' is not in the stack's secret "
+        "config cac-director:userPasswords; run "
+        "`pulumi config set --secret --path 'cac-director:userPasswords.bankb-analyst' <value>`"
+    ]
+    assert missing_secrets(resolved, {"userPasswords": {"other": "x"}}) != []
+    assert missing_secrets(resolved, {"userPasswords": {"bankb-analyst": "x"}}) == []
+
+
+def test_the_password_reaches_the_resource_as_a_secret_only() -> None:
+    props = {"username": "alice", "password_from": "alice"}
+    fields = _add_secrets(by_section("users"), props, {"userPasswords": {"alice": "s3cret-one"}})
+    assert fields == ["password"]
+    assert isinstance(props["password"], pulumi.Output)
+    assert "s3cret-one" not in repr(props)
