@@ -40,6 +40,8 @@ class NodeExport:
     sections: dict[str, list[dict[str, Any]]]
     counts: dict[str, SectionCounts] = field(default_factory=dict)
     unexpressible: list[Unexpressible] = field(default_factory=list)
+    notes: list[Unexpressible] = field(default_factory=list)
+    """What the files need before they can be applied, by design (a secret's config key): no warning."""
     ids: dict[tuple[str, str], str] = field(default_factory=dict)
     """(section, name) -> the object's id on the node (what ``pulumi import`` needs, ``import_file.py``)."""
 
@@ -150,7 +152,7 @@ def read_node(
                 # Never readable, never exported: a placeholder key, and the command that gives it its value.
                 model[secret.from_field] = name
                 setting = f"{CONFIG_NAMESPACE}:{secret.config_map}"
-                export.unexpressible.append(
+                export.notes.append(
                     Unexpressible(
                         conv.yaml_section,
                         name,
