@@ -188,7 +188,8 @@ def _summary(err: Console, result: ExportResult, out: str) -> None:
             )
         for item in export.notes:
             err.print(
-                f"[cyan]note[/cyan] {escape(export.node.name)} {escape(f'{item.section}[{item.name}]')}: {escape(item.what)}"
+                f"[cyan]note[/cyan] {escape(export.node.name)} "
+                f"{escape(f'{item.section}[{item.name}]')}: {escape(item.what)}"
             )
     for issue in result.issues:
         colour = "red" if issue.severity == "error" else "yellow"
