@@ -186,6 +186,11 @@ def _summary(err: Console, result: ExportResult, out: str) -> None:
                 f"[yellow]not expressible[/yellow] {escape(export.node.name)} "
                 f"{escape(f'{item.section}[{item.name}]')}: {escape(item.what)}"
             )
+        for item in export.notes:
+            err.print(
+                f"[cyan]note[/cyan] {escape(export.node.name)} "
+                f"{escape(f'{item.section}[{item.name}]')}: {escape(item.what)}"
+            )
     for issue in result.issues:
         colour = "red" if issue.severity == "error" else "yellow"
         err.print(f"[{colour}]{escape(issue.severity)}[/{colour}] {escape(issue.render())}")

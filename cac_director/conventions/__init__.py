@@ -12,6 +12,7 @@ from cac_director.conventions._base import (
     NodeRole,
     Reference,
     ResourceConventions,
+    SecretInput,
     WireRef,
 )
 from cac_director.conventions._listing import (
@@ -40,6 +41,7 @@ from cac_director.conventions.routing_policies import ROUTING_POLICIES
 from cac_director.conventions.syslog_collectors import SYSLOG_COLLECTORS
 from cac_director.conventions.system_settings import SYSTEM_SETTINGS
 from cac_director.conventions.user_groups import USER_GROUPS
+from cac_director.conventions.users import USERS
 
 REGISTRY: tuple[ResourceConventions, ...] = (
     REPOS,
@@ -57,6 +59,7 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     USER_GROUPS,
     STATIC_LISTS,
     DYNAMIC_LISTS,
+    USERS,
 )
 
 _BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}
@@ -99,6 +102,7 @@ __all__ = [
     "Reference",
     "ResourceConventions",
     "Rule",
+    "SecretInput",
     "Singleton",
     "WireRef",
     "by_api_resource",

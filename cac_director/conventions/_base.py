@@ -73,6 +73,27 @@ class Example:
 
 
 @dataclass(frozen=True)
+class SecretInput:
+    """A write-only secret field that YAML never holds: YAML names a key of a secret stack config map instead.
+
+    The program passes the value as a Pulumi secret under ``field`` (the same key in the outputs, so the engine
+    keeps it encrypted in state); a changed value is applied through ``POST {id}/{change_action}`` with
+    ``{change_key: value}``, never by a replace (docs/secrets.md).
+    """
+
+    field: str
+    """Wire and resource field of the secret (``password``), sent on create only."""
+    from_field: str
+    """YAML field naming the key (``password_from``)."""
+    config_map: str
+    """Stack config map holding the secrets by key (``userPasswords`` -> ``cac-director:userPasswords``)."""
+    change_action: str
+    """Object action that changes the secret (``changePassword``)."""
+    change_key: str
+    """Body key of that action (``new_password``)."""
+
+
+@dataclass(frozen=True)
 class ResourceConventions:
     """Every fact about one managed Director resource type."""
 
@@ -137,6 +158,10 @@ class ResourceConventions:
     and the configuration names none, so that state written before them refreshes with no change."""
     read_flatten: tuple[str, ...] = ()
     """Read-side objects whose keys are model top-level fields (Devices ``risk_values{...}``)."""
+    secret_inputs: tuple[SecretInput, ...] = ()
+    """Write-only secrets taken from the stack's secret config, never from YAML (Users ``password``)."""
+    deactivate_before_delete: bool = False
+    """Trash refuses an active object (Users, docs/director-api.md §7.14): ``{id}/deactivate`` first."""
     write_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """A type's irregular write body: the last step of ``to_wire`` (UserGroups nest ``object_permission``)."""
     read_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None

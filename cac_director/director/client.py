@@ -290,6 +290,8 @@ class DirectorClient:
             return  # never deleted (§7.16): the node keeps its settings as they are
         action = f"deleting {conv.type_name} '{name or obj_id}'"
         try:
+            if conv.deactivate_before_delete:
+                self.action(conv, obj_id, "deactivate", name=name)
             message = self.session.request(
                 "DELETE", f"{self.base}/{conv.api_resource}/{obj_id}", idempotent=True, what=self._what(action)
             ).body
@@ -308,11 +310,13 @@ class DirectorClient:
             return False
         return True
 
-    def action(self, conv: ResourceConventions, obj_id: str, verb: str, *, name: str = "") -> dict[str, Any]:
-        """Run an object action such as ``activate`` (``POST {resource}/{id}/{verb}`` with ``{"data": {}}``)."""
+    def action(
+        self, conv: ResourceConventions, obj_id: str, verb: str, *, name: str = "", data: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Run an object action such as ``activate`` (``POST {resource}/{id}/{verb}`` with ``{"data": data}``)."""
         act = f"{verb} {conv.type_name} '{name or obj_id}'"
-        # activate/deactivate are idempotent state changes: resending is harmless.
-        message = self._submit("POST", f"{conv.api_resource}/{obj_id}/{verb}", {}, act, idempotent=True)
+        # activate/deactivate and changePassword set a state: resending is harmless.
+        message = self._submit("POST", f"{conv.api_resource}/{obj_id}/{verb}", data or {}, act, idempotent=True)
         return self.wait_order(message, action=act, resource_type=conv.type_name, name=name)
 
     def _apply_activation(

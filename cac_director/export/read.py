@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cac_director.config.fleet import RECEIVES, FleetNodeInfo
+from cac_director.constants import CONFIG_NAMESPACE
 from cac_director.conventions import REGISTRY, DeviceApps, ResourceConventions
 from cac_director.director import DirectorClient, NodeResolver, mapping
 
@@ -39,6 +40,8 @@ class NodeExport:
     sections: dict[str, list[dict[str, Any]]]
     counts: dict[str, SectionCounts] = field(default_factory=dict)
     unexpressible: list[Unexpressible] = field(default_factory=list)
+    notes: list[Unexpressible] = field(default_factory=list)
+    """What the files need before they can be applied, by design (a secret's config key): no warning."""
     ids: dict[tuple[str, str], str] = field(default_factory=dict)
     """(section, name) -> the object's id on the node (what ``pulumi import`` needs, ``import_file.py``)."""
 
@@ -144,8 +147,21 @@ def read_node(
                 export.unexpressible.append(
                     Unexpressible(conv.yaml_section, name, f"field '{key}' is not part of the model (value {value})")
                 )
+            secret_fields = {secret.field for secret in conv.secret_inputs}
+            for secret in conv.secret_inputs:
+                # Never readable, never exported: a placeholder key, and the command that gives it its value.
+                model[secret.from_field] = name
+                setting = f"{CONFIG_NAMESPACE}:{secret.config_map}"
+                export.notes.append(
+                    Unexpressible(
+                        conv.yaml_section,
+                        name,
+                        f"'{secret.field}' is not readable: exported as {secret.from_field}: {name}; set it with "
+                        f"`pulumi config set --secret --path '{setting}.{name}' <value>`",
+                    )
+                )
             for key in conv.write_only_fields:
-                if key not in obj:
+                if key not in obj and key not in secret_fields:
                     export.unexpressible.append(
                         Unexpressible(
                             conv.yaml_section,

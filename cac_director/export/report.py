@@ -25,6 +25,7 @@ def json_report(result: ExportResult, out: str, exit_code: int) -> dict[str, Any
                 "notExpressible": [
                     {"section": item.section, "name": item.name, "what": item.what} for item in export.unexpressible
                 ],
+                "notes": [{"section": item.section, "name": item.name, "what": item.what} for item in export.notes],
             }
             for export in result.exports
         ],

@@ -425,7 +425,14 @@ class DirectorProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         client, resolver = self._connect(news)
         body = self._write_body(self._clearing(olds, news), resolver)
-        live = client.update(self.conventions, id_, body, name=str(news[self._name_key]))
+        name = str(news[self._name_key])
+        live = client.update(self.conventions, id_, body, name=name)
+        for secret in self.conventions.secret_inputs:
+            # Write-only (the Director never returns it): the old outputs hold the value last applied.
+            if news.get(secret.field) is not None and news.get(secret.field) != olds.get(secret.field):
+                client.action(
+                    self.conventions, id_, secret.change_action, name=name, data={secret.change_key: news[secret.field]}
+                )
         return UpdateResult(self._outs(news, live, resolver))
 
     @_clean_errors("deleting")

@@ -9,6 +9,7 @@ vendor objects stay plain names that the provider resolves on the node.
 from __future__ import annotations
 
 import copy
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import pulumi
 
 from cac_director.config import ResolvedInstance, load_instance
 from cac_director.constants import CONFIG_NAMESPACE, TYPE_PREFIX
-from cac_director.conventions import LOOKUPS, REGISTRY, Reference
+from cac_director.conventions import LOOKUPS, REGISTRY, Reference, ResourceConventions
 from cac_director.director.ownership import carries_marker
 from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import ConfigError
@@ -65,6 +66,8 @@ class ProgramOptions:
     """The state's pending creates (``pending.pending_creates``): proof that a same-name object is ours."""
     adoption: Mapping[str, Note] | None = None
     """With ``adoptExisting``: what the apply will do with same-name objects (``adoption.adoption_notes``)."""
+    secrets: Mapping[str, Mapping[str, Any]] | None = None
+    """Secret config map name (``userPasswords``) -> key -> value (``_secret_maps``); values become secrets."""
 
 
 def _node_providers(
@@ -185,6 +188,7 @@ def register(
                     props["adopt"] = True
                 if ref_ids:
                     props["ref_ids"] = ref_ids
+                secret_fields = _add_secrets(conv, props, options.secrets or {})
                 if options.owner and carries_marker(conv):
                     props["managed_by"] = options.owner
                 resource = RESOURCE_CLASSES[conv.type_name](
@@ -195,6 +199,7 @@ def register(
                         # Stack-wide, or from YAML (`protect: true` on the object or its section).
                         protect=options.protect or (conv.yaml_section, name) in resolved.protected,
                         provider=providers[node.name],
+                        additional_secret_outputs=secret_fields or None,
                     ),
                 )
                 note = (options.adoption or {}).get(f"{TYPE_PREFIX}{conv.type_name}::{logical}")
@@ -206,6 +211,71 @@ def register(
                 counts[conv.yaml_section] = counts.get(conv.yaml_section, 0) + 1
         summary[node.name] = {"role": node.role, "logpointId": node.logpoint_id, "resources": counts}
     return summary
+
+
+def _add_secrets(
+    conv: ResourceConventions, props: dict[str, Any], secrets: Mapping[str, Mapping[str, Any]]
+) -> list[str]:
+    """Put each secret input of ``conv`` into ``props`` as a Pulumi secret; return the secret field names.
+
+    The output keeps the input's key, so the engine re-marks it secret; ``additional_secret_outputs`` says it
+    again, so that no SDK change can write it in plain text (docs/secrets.md).
+    """
+    fields: list[str] = []
+    for secret in conv.secret_inputs:
+        key = props.get(secret.from_field)
+        value = secrets.get(secret.config_map, {}).get(str(key)) if key else None
+        if value is not None:
+            props[secret.field] = pulumi.Output.secret(str(value))
+            fields.append(secret.field)
+    return fields
+
+
+def missing_secrets(resolved: ResolvedInstance, secrets: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """One line per object whose secret key is not in the stack's secret config map, with the command to run."""
+    lines: list[str] = []
+    for conv in REGISTRY:
+        for secret in conv.secret_inputs:
+            for obj in resolved.sections.get(conv.yaml_section, []):
+                key = obj.get(secret.from_field)
+                if not key or str(key) in secrets.get(secret.config_map, {}):
+                    continue
+                setting = f"{CONFIG_NAMESPACE}:{secret.config_map}"
+                lines.append(
+                    f"{resolved.path}: {conv.yaml_section}[{obj.get(conv.name_key)}].{secret.from_field}: key "
+                    f"'{key}' is not in the stack's secret config {setting}; run "
+                    f"`pulumi config set --secret --path '{setting}.{key}' <value>`"
+                )
+    return lines
+
+
+def _secret_maps(config: pulumi.Config) -> dict[str, dict[str, Any]]:
+    """The secret config maps the types name (``cac-director:userPasswords``), decrypted, in memory only.
+
+    Whatever the stack file holds, the values become secrets in state; a map stored in plain text gets a warning
+    (its values sit unencrypted in the stack file), like a plain ``cac-director:token``.
+    """
+    maps: dict[str, dict[str, Any]] = {}
+    bad: list[str] = []
+    for name in sorted({secret.config_map for conv in REGISTRY for secret in conv.secret_inputs}):
+        full = f"{CONFIG_NAMESPACE}:{name}"
+        how = f"`pulumi config set --secret --path '{full}.<key>' <value>`"
+        raw = pulumi.runtime.get_config(full)
+        if raw is None:
+            continue
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            bad.append(f"{full} must be a map of key -> value: remove it (`pulumi config rm {full}`) and set {how}")
+            continue
+        if not pulumi.runtime.is_config_secret(full):
+            pulumi.log.warn(f"{full} is stored in plain text in the stack file: set each entry with {how}")
+        maps[name] = value
+    if bad:
+        raise pulumi.RunError("\n".join(bad))
+    return maps
 
 
 def _instance_path(configured: str) -> Path:
@@ -271,6 +341,11 @@ def run() -> None:
         raise pulumi.RunError(str(exc)) from None
     for warning in resolved.warnings:
         pulumi.log.warn(warning.render())
+    secrets = _secret_maps(config)
+    missing = missing_secrets(resolved, secrets)
+    if missing:
+        # Before any Director call: the preview stops with the file, the path and the command to run.
+        raise pulumi.RunError("\n".join(missing))
     url = settings.director_url or resolved.fleet.director_url
     preflight.check_director(config, resolved, url)
     owner = f"{pulumi.get_project()}/{pulumi.get_stack()}"
@@ -284,6 +359,7 @@ def run() -> None:
         # Skipped checkpoints (fast mode) leave no pending creates: the providers' create journal stands in.
         pending={**journaled_creates(), **pending_creates()},
         adoption=preflight.adoption(config, resolved, url, owner) if settings.adopt_existing else None,
+        secrets=secrets,
     )
     registered: list[pulumi.Resource] = []
     summary = register(resolved, options, registered)

@@ -66,8 +66,10 @@ def fleet(tmp_path: Path, pulumi_env: dict[str, str]) -> Iterator[Fleet]:
         # refuses the one of bank-a-prod.
         for instance in (project / "fleets").glob("*/*/instance.yaml"):
             token = "not-the-director-token" if instance.parent.name == "prod" and "bank-a" in str(instance) else TOKEN
+            # The demo users' passwords in plain text, like the token: a test stack file (docs/secrets.md).
             (instance.parent / "stack.yaml").write_text(
                 f"config:\n  cac-director:directorUrl: {emu.url}\n  cac-director:token: {token}\n"
+                "  cac-director:userPasswords: {banka-tester: fleet-pass-1, bankb-analyst: fleet-pass-2}\n"
             )
         env = {k: v for k, v in pulumi_env.items() if k != "DIRECTOR_TOKEN"}
         yield Fleet(project, env, emu)

@@ -134,8 +134,18 @@ def deployment(tmp_path: Path, pulumi_cli_factory) -> Iterator[Deployment]:
     runtime.reset()
 
 
+USER_PASSWORD = "e2e-user-pass-5be17d"
+USER_LINE = (
+    "  users:\n    - {username: soc-lead, password_from: soc-lead, firstname: SOC, lastname: Lead, "
+    "email: lead@bank-a.example, usergroup: [ug-banka-soc]}\n"
+)
+
+
 def test_up_converges_refresh_repairs_and_destroy_cleans_up(deployment: Deployment) -> None:
     d = deployment
+    # A user, its password a secret of the stack config (docs/secrets.md): checked in the state file below.
+    d.edit(INSTANCE, lambda text: text + USER_LINE)
+    d.cli.run("config", "set", "--secret", "--path", "cac-director:userPasswords.soc-lead", USER_PASSWORD)
     d.cli.run("up", "--yes")
     # 1. Every resolved resource exists on every targeted node, equal to the rendered configuration.
     assert d.live_state() == d.desired_state()
@@ -174,6 +184,15 @@ def test_up_converges_refresh_repairs_and_destroy_cleans_up(deployment: Deployme
     revealed = json.loads(d.cli.run("stack", "export", "--show-secrets").stdout)
     holders = {r["urn"].split("::")[-2] for r in revealed["deployment"]["resources"] if TOKEN in json.dumps(r)}
     assert holders <= {"pulumi:providers:pulumi-python"}
+    # The user's password: in the state only encrypted, as an input and as an output, of the user alone.
+    state = d.cli.run("stack", "export").stdout
+    assert USER_PASSWORD not in state
+    users = [r for r in json.loads(state)["deployment"]["resources"] if r["type"].endswith(":User")]
+    assert len(users) == 2  # one per data node
+    for user in users:
+        assert "ciphertext" in user["inputs"]["password"] and "ciphertext" in user["outputs"]["password"]
+    revealed_users = {r["urn"] for r in revealed["deployment"]["resources"] if USER_PASSWORD in json.dumps(r)}
+    assert revealed_users == {r["urn"] for r in users}
 
     # 4. Drift: an out-of-band edit is found by refresh and repaired by up; an out-of-band delete is recreated.
     node = next(n for n in d.resolved().nodes.values() if n.name == "dn-prod-01")

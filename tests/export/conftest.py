@@ -54,7 +54,9 @@ def populate(emu: Any, instance: Path) -> ResolvedInstance:
         for conv in sorted(REGISTRY, key=lambda conv: conv.singleton is None):
             for obj in node.sections.get(conv.yaml_section, []):
                 name = str(obj[conv.name_key])
-                obj_id, _ = client.create(conv, mapping.to_wire(conv, obj, resolver), name=name)
+                # Secrets come from the stack config, never from YAML (docs/secrets.md): any value will do here.
+                secrets = {secret.field: f"pw-{name}" for secret in conv.secret_inputs}
+                obj_id, _ = client.create(conv, mapping.to_wire(conv, {**obj, **secrets}, resolver), name=name)
                 resolver.seed(conv.yaml_section, name, obj_id)
     runtime.reset()
     return resolved

@@ -33,6 +33,12 @@ def test_json_report_lists_files_counts_and_instances(emu: Any, tmp_path: Path) 
     assert node["node"] == "dn-stg-01" and node["sections"]["repos"]["exported"] > 0
     assert report["instances"] and report["issues"] == []
     assert TOKEN not in result.stdout
+    # A password is never exported: a placeholder key and, as a note (not a warning), the command to set it.
+    assert [(n["section"], n["name"]) for n in node["notes"]] == [("users", "banka-tester")]
+    assert "pulumi config set --secret --path 'cac-director:userPasswords.banka-tester'" in node["notes"][0]["what"]
+    assert "pw-banka-tester" not in result.stdout
+    written = "".join(p.read_text() for p in tmp_path.rglob("*.yaml"))
+    assert "password_from: banka-tester" in written and "pw-banka-tester" not in written
 
 
 def test_json_mistakes_are_one_json_error(emu: Any, tmp_path: Path) -> None:

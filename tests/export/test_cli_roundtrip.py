@@ -124,6 +124,8 @@ def test_adopt_round_trip_through_the_real_cli(emu: Any, tmp_path: Path, pulumi_
     cli.run("config", "set", "cac-director:directorUrl", emu.url)
     cli.run("config", "set", "--secret", "cac-director:token", TOKEN)
     cli.run("config", "set", "cac-director:adoptExisting", "true")
+    # What the export's note asks for (tests/export/test_cli_json.py); adoption leaves the password as it is.
+    cli.run("config", "set", "--secret", "--path", "cac-director:userPasswords.banka-tester", "adopt-pass-1")
     before = {node: {r: emu.objects(FLEET_POOL, node, r) for r in _RESOURCES} for node in _NODES}
     emu.reset_request_log()
     up = cli.run("up", "--yes")
