@@ -24,7 +24,9 @@ reported, and refresh detects drift for free.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import os
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
@@ -44,6 +46,7 @@ from pulumi.output import Unknown
 from cac_director.conventions import ResourceConventions, object_id
 from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping, ownership, runtime
 from cac_director.director.connection_check import CheckedOnce, ConnectionCheckFailed
+from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import (
     AuthenticationFailed,
     CacDirectorError,
@@ -57,6 +60,7 @@ from cac_director.pulumi_provider._engine_watch import exit_with_engine
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
 from cac_director.pulumi_provider._workers import widen_current_pool
+from cac_director.pulumi_provider.stack_token import current_token
 
 META_KEYS = ("target", "adopt", "ref_ids", "managed_by")
 _RECOVERY_POLL_SECONDS = 0.5
@@ -161,11 +165,27 @@ class DirectorProvider(ResourceProvider):
     def _node(self, props: dict[str, Any]) -> runtime.Node:
         """The process's client, resolver and listings of the target node, the connection checked once."""
         target = props["target"]
-        settings = self._client_settings(target)
-        _connection_checks.ensure(settings)
+        settings = self._checked(self._client_settings(target))
         node = runtime.current().node(settings, str(target["node"]), str(target.get("node_name") or ""))
         self._seed(node.resolver, props)
         return node
+
+    def _checked(self, settings: ClientSettings) -> ClientSettings:
+        """``settings``, or the same with the stack config's current token if only that one is accepted."""
+        try:
+            _connection_checks.ensure(settings)
+            return settings
+        except ConnectionCheckFailed as exc:
+            # A recorded provider still holds the token of the last `up`; DIRECTOR_TOKEN, when set, is the
+            # user's choice and is not second-guessed.
+            if not exc.refused or not self._settings.stack or os.environ.get(TOKEN_ENV):
+                raise
+            current = current_token(self._settings.stack)
+            if current is None or current == settings.token:
+                raise
+        rotated = dataclasses.replace(settings, token=current)
+        _connection_checks.ensure(rotated)
+        return rotated
 
     def _location(self, target: dict[str, Any]) -> tuple[str | None, str | None]:
         """(Director URL, pool) for a target: the provider's settings, else what the resource carries."""

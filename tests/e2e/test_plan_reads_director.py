@@ -79,17 +79,20 @@ def test_token_rotation_reaches_refresh_preview_and_destroy(deployment: Deployme
     d.cli.run("preview", "--expect-no-changes")
     d.cli.env.pop("DIRECTOR_TOKEN")
 
-    # The same rotation through the stack config: the refresh before the program still has the recorded token,
-    # and says how to hand the new one over; `up --run-program` does it once, touching only the providers.
+    # The same rotation through the stack config: the providers recorded in the stack still hold the old token;
+    # refused, each asks the CLI for the stack config's current one (pulumi_provider.stack_token). Plain commands.
     d.cli.run("config", "set", "--secret", "cac-director:token", new_token)
-    refused = d.cli.run("preview", check=False)
-    assert refused.returncode != 0
-    assert "pulumi up --run-program" in _output(refused)
-    assert "Traceback" not in _output(refused)
-    d.cli.run("up", "--yes", "--run-program")
-    d.cli.run("preview", "--expect-no-changes")
     d.cli.run("refresh", "--yes", "--expect-no-changes")
-    d.cli.run("destroy", "--yes")
+    preview = d.cli.run("preview")
+    assert "Traceback" not in _output(preview)
+    assert new_token not in _output(preview)
+    # Rotated again before `up`, and once more before `destroy`, whose deletes use the recorded providers.
+    for command in (("up", "--yes"), ("destroy", "--yes")):
+        old_token, new_token = new_token, f"{new_token}-{command[0]}"
+        d.emu.app.tokens[new_token] = float("inf")
+        del d.emu.app.tokens[old_token]
+        d.cli.run("config", "set", "--secret", "cac-director:token", new_token)
+        assert "Traceback" not in _output(d.cli.run(*command))
     pool = d.resolved().fleet.pool_uuid
     for node in d.resolved().nodes.values():
         if node.role != "searchHead":
