@@ -39,8 +39,8 @@ def _pools(body: Any) -> list[dict[str, Any]]:
 
 
 RECORDED_PROVIDERS_FIX = (
-    "a token changed in the stack config since the last `pulumi up` reaches the providers recorded in the "
-    "stack with `pulumi up --run-program` (once)"
+    "if the new token is in the stack config and this stack was last applied before cac-director 0.3, "
+    "run `pulumi up --run-program` once to hand it to the providers recorded in the stack"
 )
 
 
