@@ -57,6 +57,7 @@ from cac_director.errors import (
 )
 from cac_director.pulumi_provider import _one_line_errors, create_journal
 from cac_director.pulumi_provider._engine_watch import exit_with_engine
+from cac_director.pulumi_provider._one_report import first_in_operation
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
 from cac_director.pulumi_provider._workers import widen_current_pool
@@ -468,9 +469,11 @@ class DirectorProvider(ResourceProvider):
         try:
             node = self._node(props)
         except ConnectionCheckFailed:
-            if _connection_checks.first_report(self._client_settings(props["target"])):
+            recorded = self._client_settings(props["target"])
+            if _connection_checks.first_report(recorded) and first_in_operation(recorded.url, recorded.pool_uuid):
                 raise
-            # Another object of this process reported it and fails the operation: one line, not one per object.
+            # Another object of this or another provider process of this operation reported it and fails the
+            # operation: one line, not one per object or per process.
             # Keeping the recorded state is what an operation that reads nothing would do.
             return ReadResult(id_, props)
         live = self._read_one(node, id_)
