@@ -26,6 +26,11 @@ AUTH_FIX = (
 class ConnectionCheckFailed(DirectorError):
     """The Director cannot be used with these settings; the message names the setting to fix."""
 
+    def __init__(self, message: str, *, refused: bool = False) -> None:
+        super().__init__(message)
+        self.refused = refused
+        """The Director refused the token (a rotated one may be accepted)."""
+
 
 def _pools(body: Any) -> list[dict[str, Any]]:
     if isinstance(body, dict):
@@ -34,8 +39,8 @@ def _pools(body: Any) -> list[dict[str, Any]]:
 
 
 RECORDED_PROVIDERS_FIX = (
-    "a token changed in the stack config since the last `pulumi up` reaches the providers recorded in the "
-    "stack with `pulumi up --run-program` (once)"
+    "if the new token is in the stack config and this stack was last applied before cac-director 0.3, "
+    "run `pulumi up --run-program` once to hand it to the providers recorded in the stack"
 )
 
 
@@ -57,7 +62,7 @@ def check_connection(
     except AuthenticationFailed:
         refused = "the Director refused the token (HTTP 401/403)"
         fix = f"{AUTH_FIX}; {RECORDED_PROVIDERS_FIX}" if recorded else AUTH_FIX
-        raise ConnectionCheckFailed(f"{what}: {refused}; {fix}") from None
+        raise ConnectionCheckFailed(f"{what}: {refused}; {fix}", refused=True) from None
     except DirectorError as exc:
         # Unreachable (not a refusal, not TLS, which names its own setting): the address is the likeliest mistake.
         unreachable = isinstance(exc, DirectorUnavailable) and "HTTP" not in str(exc) and "caBundle" not in str(exc)
@@ -98,7 +103,7 @@ class CheckedOnce:
                     self._outcomes[key] = exc
             failure = self._outcomes[key]
         if failure is not None:
-            raise ConnectionCheckFailed(str(failure))
+            raise ConnectionCheckFailed(str(failure), refused=failure.refused)
 
     def first_report(self, settings: ClientSettings) -> bool:
         """True once per failed connection: the caller that gets it reports the failure, the others need not."""

@@ -43,6 +43,8 @@ class ProviderSettings:
     """The fleet's Director address (``directorUrl``): explicit providers get it from the program."""
     pool_uuid: str | None = None
     """The fleet's pool (``poolUuid``): explicit providers get it from the program; never stack config."""
+    stack: str | None = None
+    """The stack's name (``stack``): explicit providers get it from the program, to find a rotated token."""
 
     @classmethod
     def from_config(cls, get: Any) -> ProviderSettings:
@@ -65,6 +67,7 @@ class ProviderSettings:
             threads=checked.provider_threads,
             director_url=checked.director_url,
             pool_uuid=get("poolUuid") or None,
+            stack=get("stack") or None,
         )
 
     def client_settings(self, url: str, pool_uuid: str) -> ClientSettings:

@@ -24,7 +24,9 @@ reported, and refresh detects drift for free.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import os
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
@@ -44,6 +46,7 @@ from pulumi.output import Unknown
 from cac_director.conventions import ResourceConventions, object_id
 from cac_director.director import ClientSettings, DirectorClient, NodeResolver, mapping, ownership, runtime
 from cac_director.director.connection_check import CheckedOnce, ConnectionCheckFailed
+from cac_director.director.settings import TOKEN_ENV
 from cac_director.errors import (
     AuthenticationFailed,
     CacDirectorError,
@@ -54,9 +57,11 @@ from cac_director.errors import (
 )
 from cac_director.pulumi_provider import _one_line_errors, create_journal
 from cac_director.pulumi_provider._engine_watch import exit_with_engine
+from cac_director.pulumi_provider._one_report import first_in_operation
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
 from cac_director.pulumi_provider._workers import widen_current_pool
+from cac_director.pulumi_provider.stack_token import current_token
 
 META_KEYS = ("target", "adopt", "ref_ids", "managed_by")
 _RECOVERY_POLL_SECONDS = 0.5
@@ -161,11 +166,27 @@ class DirectorProvider(ResourceProvider):
     def _node(self, props: dict[str, Any]) -> runtime.Node:
         """The process's client, resolver and listings of the target node, the connection checked once."""
         target = props["target"]
-        settings = self._client_settings(target)
-        _connection_checks.ensure(settings)
+        settings = self._checked(self._client_settings(target))
         node = runtime.current().node(settings, str(target["node"]), str(target.get("node_name") or ""))
         self._seed(node.resolver, props)
         return node
+
+    def _checked(self, settings: ClientSettings) -> ClientSettings:
+        """``settings``, or the same with the stack config's current token if only that one is accepted."""
+        try:
+            _connection_checks.ensure(settings)
+            return settings
+        except ConnectionCheckFailed as exc:
+            # A recorded provider still holds the token of the last `up`; DIRECTOR_TOKEN, when set, is the
+            # user's choice and is not second-guessed.
+            if not exc.refused or not self._settings.stack or os.environ.get(TOKEN_ENV):
+                raise
+            current = current_token(self._settings.stack)
+            if current is None or current == settings.token:
+                raise
+        rotated = dataclasses.replace(settings, token=current)
+        _connection_checks.ensure(rotated)
+        return rotated
 
     def _location(self, target: dict[str, Any]) -> tuple[str | None, str | None]:
         """(Director URL, pool) for a target: the provider's settings, else what the resource carries."""
@@ -455,9 +476,11 @@ class DirectorProvider(ResourceProvider):
         try:
             node = self._node(props)
         except ConnectionCheckFailed:
-            if _connection_checks.first_report(self._client_settings(props["target"])):
+            recorded = self._client_settings(props["target"])
+            if _connection_checks.first_report(recorded) and first_in_operation(recorded.url, recorded.pool_uuid):
                 raise
-            # Another object of this process reported it and fails the operation: one line, not one per object.
+            # Another object of this or another provider process of this operation reported it and fails the
+            # operation: one line, not one per object or per process.
             # Keeping the recorded state is what an operation that reads nothing would do.
             return ReadResult(id_, props)
         live = self._read_one(node, id_)

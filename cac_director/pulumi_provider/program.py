@@ -154,7 +154,12 @@ def register(
     name_key_of = {conv.yaml_section: conv.name_key for conv in REGISTRY}
     graph = _Graph()
     summary: dict[str, Any] = {}
-    location = {f"{CONFIG_NAMESPACE}:directorUrl": url, f"{CONFIG_NAMESPACE}:poolUuid": resolved.fleet.pool_uuid}
+    location = {
+        f"{CONFIG_NAMESPACE}:directorUrl": url,
+        f"{CONFIG_NAMESPACE}:poolUuid": resolved.fleet.pool_uuid,
+        # Lets a provider recorded with a since-rotated token ask for the current one (pulumi_provider.stack_token).
+        f"{CONFIG_NAMESPACE}:stack": pulumi.get_stack(),
+    }
     providers = _node_providers([node.name for node in resolved.nodes.values()], options, location)
     for node in resolved.nodes.values():
         target: dict[str, str] = {"node": node.logpoint_id, "node_name": node.name}

@@ -73,7 +73,19 @@ def test_checked_once_per_process_and_reported_once(fresh: Any) -> None:
     checks = CheckedOnce()
     wrong = settings(fresh.url, token="not-the-token")
     for _ in range(3):
-        with pytest.raises(ConnectionCheckFailed, match="pulumi up --run-program"):
+        with pytest.raises(ConnectionCheckFailed, match="pulumi up --run-program") as caught:
             checks.ensure(wrong)
+        # A refusal stays one when repeated: a provider recorded with an old token then asks for the current one.
+        assert caught.value.refused
     assert fresh.request_counts() == {"GET /monitorapi/v1/director/poolinfo": 1}
     assert [checks.first_report(wrong) for _ in range(3)] == [True, False, False]
+
+
+def test_only_a_refused_token_counts_as_a_refusal(fresh: Any, closed_port: int) -> None:
+    checks = CheckedOnce()
+    with pytest.raises(ConnectionCheckFailed) as unknown_pool:
+        checks.ensure(settings(fresh.url, pool_uuid="f" * 32))
+    with pytest.raises(ConnectionCheckFailed) as unreachable:
+        checks.ensure(settings(f"http://127.0.0.1:{closed_port}", max_retries=0))
+    assert not unknown_pool.value.refused
+    assert not unreachable.value.refused
