@@ -356,9 +356,14 @@ def measure_real(work: Path, size: int, delay: float, opts: BenchOptions) -> dic
 def measure_trivial(work: Path, nodes: int, per_node: int, opts: BenchOptions) -> dict[str, Any]:
     project = work / "trivial"
     shutil.copytree(TRIVIAL, project, ignore=shutil.ignore_patterns("__pycache__"))
-    (project / "Pulumi.yaml").write_text(
-        f"name: bench-trivial\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n"
-    )
+    # The real project's engine options too (``refresh: always``): the engine half of a bound must do the same
+    # engine work as the measured run, or the refresh before every plan would count as ours.
+    settings = {
+        "name": "bench-trivial",
+        "runtime": {"name": "python", "options": {"virtualenv": str(REPO / ".venv")}},
+        "options": yaml.safe_load((REPO / "Pulumi.yaml").read_text()).get("options", {}),
+    }
+    (project / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
     profile = _profile(opts, "trivial", nodes * per_node)
     proj = Project(project, _env(work / "home-trivial", opts.pulumi_bin, opts.fast), opts.parallel, profile)
     if opts.provider_processes == 0:
@@ -470,6 +475,7 @@ def run(
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "parallel": opts.parallel,
         "provider_processes": opts.provider_processes,
+        "mode": "fast" if opts.fast else "default",
         "runs": [],
         **{kind: {} for kind in BASELINES},
     }
@@ -499,22 +505,30 @@ def run(
     return results
 
 
-def _engine_times(files: list[Path]) -> dict[str, dict[int, dict[str, Any]]]:
-    """Baseline results of earlier runs (``--engine-from``), by baseline and size; later files win."""
+def _mode_part(doc: dict[str, Any], mode: str) -> dict[str, Any]:
+    """The part of a results file measured in ``mode``: files of one mode before 0.3 carry no ``mode`` (default)."""
+    if "modes" in doc:
+        part: dict[str, Any] = doc["modes"].get(mode, {})
+        return part
+    return doc if doc.get("mode", "default") == mode else {}
+
+
+def _engine_times(files: list[Path], mode: str) -> dict[str, dict[int, dict[str, Any]]]:
+    """Baseline results of earlier runs (``--engine-from``) in ``mode``, by baseline and size; later files win."""
     out: dict[str, dict[int, dict[str, Any]]] = {kind: {} for kind in BASELINES}
     for path in files:
-        doc = json.loads(path.read_text())
+        doc = _mode_part(json.loads(path.read_text()), mode)
         for kind in BASELINES:
             for size, base in doc.get(kind, {}).items():
                 out[kind][int(size)] = base
     return out
 
 
-def _real_runs(files: list[Path]) -> list[dict[str, Any]]:
-    """Measured runs of earlier results files (``--real-from``), each marked with the file it came from."""
+def _real_runs(files: list[Path], mode: str) -> list[dict[str, Any]]:
+    """Measured runs in ``mode`` of earlier results files (``--real-from``), each marked with its file."""
     runs: list[dict[str, Any]] = []
     for path in files:
-        for run in json.loads(path.read_text()).get("runs", []):
+        for run in _mode_part(json.loads(path.read_text()), mode).get("runs", []):
             runs.append({**run, "reused_from": run.get("reused_from") or path.name})
     return runs
 
@@ -671,10 +685,10 @@ def main() -> None:
                 [size],
                 delays,
                 replace(opts, fast=mode == "fast"),
-                engine=_engine_times(args.engine_from) if mode == "default" else {},
+                engine=_engine_times(args.engine_from, mode),
                 baselines=baselines,
                 trivial_only=args.trivial_only,
-                real_runs=_real_runs(args.real_from) if mode == "default" else [],
+                real_runs=_real_runs(args.real_from, mode),
             )
             merged = by_mode.setdefault(mode, part)
             if merged is not part:
