@@ -104,11 +104,11 @@ def _env(home: Path, pulumi_bin: Path, fast: bool = False) -> dict[str, str]:
 
 
 class MemorySampler:
-    """Peak RSS (VmHWM) of the program and provider processes running in one project directory."""
+    """Peak RSS (VmHWM) of the CLI, the program and the provider processes running in one project directory."""
 
     def __init__(self, project: Path) -> None:
         self.project = str(project.resolve())
-        self.peaks: dict[str, dict[int, int]] = {"program": {}, "provider": {}}
+        self.peaks: dict[str, dict[int, int]] = {"program": {}, "provider": {}, "cli": {}}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -130,13 +130,16 @@ class MemorySampler:
         try:
             if os.readlink(pid_dir / "cwd") != self.project:
                 return
-            cmdline = (pid_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            argv = (pid_dir / "cmdline").read_bytes().split(b"\0")
             status = (pid_dir / "status").read_text()
         except OSError:
             return
-        if "python" not in cmdline:
+        cmdline = b" ".join(argv).decode(errors="replace")
+        if argv[0].endswith(b"/pulumi") or argv[0] == b"pulumi":
+            kind = "cli"  # the engine: it holds the whole state (and the plan) in memory
+        elif "python" not in cmdline:
             return
-        if "pulumi.dynamic" in cmdline:
+        elif "pulumi.dynamic" in cmdline:
             kind = "provider"
         elif "langhost" in cmdline or ("pulumi-language-python" in cmdline and "exec" not in cmdline):
             return  # the language host itself, not the program
@@ -542,7 +545,7 @@ def _print_run(run: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> Non
     )
     print(
         f"{'op':8} {'measured':>9} {'bound':>7} {'ratio':>6} {'engine':>7} {'requests':>9} {'writes':>7} "
-        f"{'lists':>6} {'gets':>5} {'polls':>6} {'lists/type/node':>15} {'program':>8} {'providers':>16}"
+        f"{'lists':>6} {'gets':>5} {'polls':>6} {'lists/type/node':>15} {'program':>8} {'providers':>16} {'cli':>7}"
     )
     for name, op in run["ops"].items():
         req, mem = op["requests"], op["memory"]
@@ -552,8 +555,9 @@ def _print_run(run: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> Non
             f"{req['get_one']:>5} {req['order_polls']:>6} {op['lists_per_type_per_node']:>15} "
             f"{mem['program']['peak_rss_mib_max']:>5.0f}MiB "
             f"{mem['provider']['processes']:>2}x{mem['provider']['peak_rss_mib_max']:>3.0f}={mem['provider']['peak_rss_mib_sum']:>4.0f}MiB"
+            f" {mem.get('cli', {}).get('peak_rss_mib_max', 0):>4.0f}MiB"
         )
-    print("(memory: peak RSS of the program; provider processes x largest = sum of their peaks)")
+    print("(memory: peak RSS of the program; provider processes x largest = sum of their peaks; the CLI)")
     _print_baselines(run, baselines)
 
 
@@ -593,7 +597,7 @@ def _print_side_by_side(by_mode: dict[str, dict[str, Any]]) -> None:
     header = f"{'size':>5} {'ms':>4} {'op':12}"
     for mode in modes:
         header += f" {mode + ' s':>11} {'bound':>7} {'ratio':>6}"
-    print(header + f" {'peak MiB (prog/prov)':>21}")
+    print(header + f" {'peak MiB (prog/prov/cli)':>25}")
     keyed = {mode: {(r["size"], r["order_delay"]): r for r in doc["runs"]} for mode, doc in by_mode.items()}
     for key in sorted(keyed[modes[0]]):
         size, delay = key
@@ -607,8 +611,11 @@ def _print_side_by_side(by_mode: dict[str, dict[str, Any]]) -> None:
                     continue
                 line += f" {op['seconds']:>10.2f}s {op.get('lower_bound') or 0:>6.2f}s {op.get('ratio') or 0:>6.2f}"
                 mem = op["memory"]
-                memory += f" {mem['program']['peak_rss_mib_max']:.0f}/{mem['provider']['peak_rss_mib_sum']:.0f}"
-            print(line + f" {memory:>21}")
+                memory += (
+                    f" {mem['program']['peak_rss_mib_max']:.0f}/{mem['provider']['peak_rss_mib_sum']:.0f}"
+                    f"/{mem.get('cli', {}).get('peak_rss_mib_max', 0):.0f}"
+                )
+            print(line + f" {memory:>25}")
         for mode in modes:
             up = keyed[mode].get(key, {}).get("ops", {}).get("up", {})
             if up.get("importer_seconds"):
