@@ -58,6 +58,7 @@ SKIP_CHECKPOINTS_ENV = "PULUMI_SKIP_CHECKPOINTS"
 IMPORTER_POLL_SECONDS = 2.0
 
 REPO = Path(__file__).resolve().parent.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TRIVIAL = Path(__file__).resolve().parent / "trivial_project"
 SIZED = Path(__file__).resolve().parent / "sized_trivial_project"
 # The size-matched baseline talks to no Director; an address as long as the emulator's keeps the providers'
@@ -109,6 +110,9 @@ class MemorySampler:
     def __init__(self, project: Path) -> None:
         self.project = str(project.resolve())
         self.peaks: dict[str, dict[int, int]] = {"program": {}, "provider": {}, "cli": {}}
+        # CPU seconds (user + system) last seen per process: what load on a shared machine inflates far less than
+        # wall time, so it says what the operation costs on a quiet one (a process's last 0.2 s can be missed).
+        self.cpu: dict[str, dict[int, float]] = {kind: {} for kind in ("cli", "langhost", "program", "provider")}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -132,8 +136,12 @@ class MemorySampler:
                 return
             argv = (pid_dir / "cmdline").read_bytes().split(b"\0")
             status = (pid_dir / "status").read_text()
+            stat = (pid_dir / "stat").read_text()
         except OSError:
             return
+        pid = int(pid_dir.name)
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": state is field 3, utime 14, stime 15
+        cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
         cmdline = b" ".join(argv).decode(errors="replace")
         if argv[0].endswith(b"/pulumi") or argv[0] == b"pulumi":
             kind = "cli"  # the engine: it holds the whole state (and the plan) in memory
@@ -142,13 +150,14 @@ class MemorySampler:
         elif "pulumi.dynamic" in cmdline:
             kind = "provider"
         elif "langhost" in cmdline or ("pulumi-language-python" in cmdline and "exec" not in cmdline):
-            return  # the language host itself, not the program
+            self.cpu["langhost"][pid] = cpu
+            return  # the language host itself, not the program: its memory is not sampled
         else:
             kind = "program"
+        self.cpu[kind][pid] = cpu
         for line in status.splitlines():
             if line.startswith("VmHWM:"):
                 kib = int(line.split()[1])
-                pid = int(pid_dir.name)
                 self.peaks[kind][pid] = max(self.peaks[kind].get(pid, 0), kib)
 
     def summary(self) -> dict[str, Any]:
@@ -160,6 +169,8 @@ class MemorySampler:
                 "peak_rss_mib_max": round(max(values, default=0) / 1024, 1),
                 "peak_rss_mib_sum": round(sum(values) / 1024, 1),
             }
+        cpu = {kind: round(sum(per_pid.values()), 2) for kind, per_pid in self.cpu.items()}
+        out["cpu_seconds"] = {**cpu, "total": round(sum(cpu.values()), 2)}
         return out
 
 
@@ -546,6 +557,7 @@ def _print_run(run: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> Non
     print(
         f"{'op':8} {'measured':>9} {'bound':>7} {'ratio':>6} {'engine':>7} {'requests':>9} {'writes':>7} "
         f"{'lists':>6} {'gets':>5} {'polls':>6} {'lists/type/node':>15} {'program':>8} {'providers':>16} {'cli':>7}"
+        f" {'cpu':>7}"
     )
     for name, op in run["ops"].items():
         req, mem = op["requests"], op["memory"]
@@ -556,8 +568,12 @@ def _print_run(run: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> Non
             f"{mem['program']['peak_rss_mib_max']:>5.0f}MiB "
             f"{mem['provider']['processes']:>2}x{mem['provider']['peak_rss_mib_max']:>3.0f}={mem['provider']['peak_rss_mib_sum']:>4.0f}MiB"
             f" {mem.get('cli', {}).get('peak_rss_mib_max', 0):>4.0f}MiB"
+            f" {mem.get('cpu_seconds', {}).get('total', 0):>6.1f}s"
         )
-    print("(memory: peak RSS of the program; provider processes x largest = sum of their peaks; the CLI)")
+    print(
+        "(memory: peak RSS of the program; provider processes x largest = sum of their peaks; the CLI. "
+        "cpu: user + system seconds of the CLI, language host, program and providers)"
+    )
     _print_baselines(run, baselines)
 
 
