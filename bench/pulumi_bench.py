@@ -58,6 +58,7 @@ SKIP_CHECKPOINTS_ENV = "PULUMI_SKIP_CHECKPOINTS"
 IMPORTER_POLL_SECONDS = 2.0
 
 REPO = Path(__file__).resolve().parent.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TRIVIAL = Path(__file__).resolve().parent / "trivial_project"
 SIZED = Path(__file__).resolve().parent / "sized_trivial_project"
 # The size-matched baseline talks to no Director; an address as long as the emulator's keeps the providers'
@@ -104,11 +105,14 @@ def _env(home: Path, pulumi_bin: Path, fast: bool = False) -> dict[str, str]:
 
 
 class MemorySampler:
-    """Peak RSS (VmHWM) of the program and provider processes running in one project directory."""
+    """Peak RSS (VmHWM) of the CLI, the program and the provider processes running in one project directory."""
 
     def __init__(self, project: Path) -> None:
         self.project = str(project.resolve())
-        self.peaks: dict[str, dict[int, int]] = {"program": {}, "provider": {}}
+        self.peaks: dict[str, dict[int, int]] = {"program": {}, "provider": {}, "cli": {}}
+        # CPU seconds (user + system) last seen per process: what load on a shared machine inflates far less than
+        # wall time, so it says what the operation costs on a quiet one (a process's last 0.2 s can be missed).
+        self.cpu: dict[str, dict[int, float]] = {kind: {} for kind in ("cli", "langhost", "program", "provider")}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -130,22 +134,30 @@ class MemorySampler:
         try:
             if os.readlink(pid_dir / "cwd") != self.project:
                 return
-            cmdline = (pid_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            argv = (pid_dir / "cmdline").read_bytes().split(b"\0")
             status = (pid_dir / "status").read_text()
+            stat = (pid_dir / "stat").read_text()
         except OSError:
             return
-        if "python" not in cmdline:
+        pid = int(pid_dir.name)
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": state is field 3, utime 14, stime 15
+        cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        cmdline = b" ".join(argv).decode(errors="replace")
+        if argv[0].endswith(b"/pulumi") or argv[0] == b"pulumi":
+            kind = "cli"  # the engine: it holds the whole state (and the plan) in memory
+        elif "python" not in cmdline:
             return
-        if "pulumi.dynamic" in cmdline:
+        elif "pulumi.dynamic" in cmdline:
             kind = "provider"
         elif "langhost" in cmdline or ("pulumi-language-python" in cmdline and "exec" not in cmdline):
-            return  # the language host itself, not the program
+            self.cpu["langhost"][pid] = cpu
+            return  # the language host itself, not the program: its memory is not sampled
         else:
             kind = "program"
+        self.cpu[kind][pid] = cpu
         for line in status.splitlines():
             if line.startswith("VmHWM:"):
                 kib = int(line.split()[1])
-                pid = int(pid_dir.name)
                 self.peaks[kind][pid] = max(self.peaks[kind].get(pid, 0), kib)
 
     def summary(self) -> dict[str, Any]:
@@ -157,6 +169,8 @@ class MemorySampler:
                 "peak_rss_mib_max": round(max(values, default=0) / 1024, 1),
                 "peak_rss_mib_sum": round(sum(values) / 1024, 1),
             }
+        cpu = {kind: round(sum(per_pid.values()), 2) for kind, per_pid in self.cpu.items()}
+        out["cpu_seconds"] = {**cpu, "total": round(sum(cpu.values()), 2)}
         return out
 
 
@@ -356,9 +370,14 @@ def measure_real(work: Path, size: int, delay: float, opts: BenchOptions) -> dic
 def measure_trivial(work: Path, nodes: int, per_node: int, opts: BenchOptions) -> dict[str, Any]:
     project = work / "trivial"
     shutil.copytree(TRIVIAL, project, ignore=shutil.ignore_patterns("__pycache__"))
-    (project / "Pulumi.yaml").write_text(
-        f"name: bench-trivial\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n"
-    )
+    # The real project's engine options too (``refresh: always``): the engine half of a bound must do the same
+    # engine work as the measured run, or the refresh before every plan would count as ours.
+    settings = {
+        "name": "bench-trivial",
+        "runtime": {"name": "python", "options": {"virtualenv": str(REPO / ".venv")}},
+        "options": yaml.safe_load((REPO / "Pulumi.yaml").read_text()).get("options", {}),
+    }
+    (project / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
     profile = _profile(opts, "trivial", nodes * per_node)
     proj = Project(project, _env(work / "home-trivial", opts.pulumi_bin, opts.fast), opts.parallel, profile)
     if opts.provider_processes == 0:
@@ -470,6 +489,7 @@ def run(
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "parallel": opts.parallel,
         "provider_processes": opts.provider_processes,
+        "mode": "fast" if opts.fast else "default",
         "runs": [],
         **{kind: {} for kind in BASELINES},
     }
@@ -499,22 +519,30 @@ def run(
     return results
 
 
-def _engine_times(files: list[Path]) -> dict[str, dict[int, dict[str, Any]]]:
-    """Baseline results of earlier runs (``--engine-from``), by baseline and size; later files win."""
+def _mode_part(doc: dict[str, Any], mode: str) -> dict[str, Any]:
+    """The part of a results file measured in ``mode``: files of one mode before 0.3 carry no ``mode`` (default)."""
+    if "modes" in doc:
+        part: dict[str, Any] = doc["modes"].get(mode, {})
+        return part
+    return doc if doc.get("mode", "default") == mode else {}
+
+
+def _engine_times(files: list[Path], mode: str) -> dict[str, dict[int, dict[str, Any]]]:
+    """Baseline results of earlier runs (``--engine-from``) in ``mode``, by baseline and size; later files win."""
     out: dict[str, dict[int, dict[str, Any]]] = {kind: {} for kind in BASELINES}
     for path in files:
-        doc = json.loads(path.read_text())
+        doc = _mode_part(json.loads(path.read_text()), mode)
         for kind in BASELINES:
             for size, base in doc.get(kind, {}).items():
                 out[kind][int(size)] = base
     return out
 
 
-def _real_runs(files: list[Path]) -> list[dict[str, Any]]:
-    """Measured runs of earlier results files (``--real-from``), each marked with the file it came from."""
+def _real_runs(files: list[Path], mode: str) -> list[dict[str, Any]]:
+    """Measured runs in ``mode`` of earlier results files (``--real-from``), each marked with its file."""
     runs: list[dict[str, Any]] = []
     for path in files:
-        for run in json.loads(path.read_text()).get("runs", []):
+        for run in _mode_part(json.loads(path.read_text()), mode).get("runs", []):
             runs.append({**run, "reused_from": run.get("reused_from") or path.name})
     return runs
 
@@ -528,7 +556,8 @@ def _print_run(run: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> Non
     )
     print(
         f"{'op':8} {'measured':>9} {'bound':>7} {'ratio':>6} {'engine':>7} {'requests':>9} {'writes':>7} "
-        f"{'lists':>6} {'gets':>5} {'polls':>6} {'lists/type/node':>15} {'program':>8} {'providers':>16}"
+        f"{'lists':>6} {'gets':>5} {'polls':>6} {'lists/type/node':>15} {'program':>8} {'providers':>16} {'cli':>7}"
+        f" {'cpu':>7}"
     )
     for name, op in run["ops"].items():
         req, mem = op["requests"], op["memory"]
@@ -538,8 +567,13 @@ def _print_run(run: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> Non
             f"{req['get_one']:>5} {req['order_polls']:>6} {op['lists_per_type_per_node']:>15} "
             f"{mem['program']['peak_rss_mib_max']:>5.0f}MiB "
             f"{mem['provider']['processes']:>2}x{mem['provider']['peak_rss_mib_max']:>3.0f}={mem['provider']['peak_rss_mib_sum']:>4.0f}MiB"
+            f" {mem.get('cli', {}).get('peak_rss_mib_max', 0):>4.0f}MiB"
+            f" {mem.get('cpu_seconds', {}).get('total', 0):>6.1f}s"
         )
-    print("(memory: peak RSS of the program; provider processes x largest = sum of their peaks)")
+    print(
+        "(memory: peak RSS of the program; provider processes x largest = sum of their peaks; the CLI. "
+        "cpu: user + system seconds of the CLI, language host, program and providers)"
+    )
     _print_baselines(run, baselines)
 
 
@@ -579,7 +613,7 @@ def _print_side_by_side(by_mode: dict[str, dict[str, Any]]) -> None:
     header = f"{'size':>5} {'ms':>4} {'op':12}"
     for mode in modes:
         header += f" {mode + ' s':>11} {'bound':>7} {'ratio':>6}"
-    print(header + f" {'peak MiB (prog/prov)':>21}")
+    print(header + f" {'peak MiB (prog/prov/cli)':>25}")
     keyed = {mode: {(r["size"], r["order_delay"]): r for r in doc["runs"]} for mode, doc in by_mode.items()}
     for key in sorted(keyed[modes[0]]):
         size, delay = key
@@ -593,8 +627,11 @@ def _print_side_by_side(by_mode: dict[str, dict[str, Any]]) -> None:
                     continue
                 line += f" {op['seconds']:>10.2f}s {op.get('lower_bound') or 0:>6.2f}s {op.get('ratio') or 0:>6.2f}"
                 mem = op["memory"]
-                memory += f" {mem['program']['peak_rss_mib_max']:.0f}/{mem['provider']['peak_rss_mib_sum']:.0f}"
-            print(line + f" {memory:>21}")
+                memory += (
+                    f" {mem['program']['peak_rss_mib_max']:.0f}/{mem['provider']['peak_rss_mib_sum']:.0f}"
+                    f"/{mem.get('cli', {}).get('peak_rss_mib_max', 0):.0f}"
+                )
+            print(line + f" {memory:>25}")
         for mode in modes:
             up = keyed[mode].get(key, {}).get("ops", {}).get("up", {})
             if up.get("importer_seconds"):
@@ -671,10 +708,10 @@ def main() -> None:
                 [size],
                 delays,
                 replace(opts, fast=mode == "fast"),
-                engine=_engine_times(args.engine_from) if mode == "default" else {},
+                engine=_engine_times(args.engine_from, mode),
                 baselines=baselines,
                 trivial_only=args.trivial_only,
-                real_runs=_real_runs(args.real_from) if mode == "default" else [],
+                real_runs=_real_runs(args.real_from, mode),
             )
             merged = by_mode.setdefault(mode, part)
             if merged is not part:
