@@ -222,14 +222,15 @@ def _wire(conv: ResourceConventions) -> list[str]:
     if conv.path_fields:
         paths = ", ".join(f"`{key}`" for key in conv.path_fields)
         items.append(f"Directories, read back with a trailing slash: {paths}.")
-    if conv.create_only_fields:
-        items.append(f"Sent on create only: {', '.join(f'`{key}`' for key in conv.create_only_fields)}.")
-    if conv.kept_on_edit:
-        kept = ", ".join(f"`{key}`" for key in conv.kept_on_edit)
-        items.append(f"Not owned, but copied from the live object into every edit (a PUT is complete): {kept}.")
-    if conv.write_only_fields:
-        only = ", ".join(f"`{key}`" for key in conv.write_only_fields)
-        items.append(f"A read may not return {only}: the recorded value is kept rather than reported removed.")
+    field_notes = (
+        (conv.create_only_fields, "Sent on create only: {}."),
+        (conv.kept_on_edit, "Copied from the live object into each edit that leaves them out (PUTs are complete): {}."),
+        (conv.owned_when_set, "Owned only while the configuration sets them (else the live value is no drift): {}."),
+        (conv.write_only_fields, "A read may not return {}: the recorded value is kept rather than reported removed."),
+    )
+    for keys, sentence in field_notes:
+        if keys:
+            items.append(sentence.format(", ".join(f"`{key}`" for key in keys)))
     if conv.computed_fields:
         computed = ", ".join(f"`{key}`" for key in sorted(conv.computed_fields))
         items.append(f"Set by the Director only (ignored by diffs, dropped by export): {computed}.")

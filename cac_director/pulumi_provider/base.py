@@ -220,6 +220,9 @@ class DirectorProvider(ResourceProvider):
         for field in self.conventions.quiet_when_empty:
             if field not in props and live.get(field) in (None, []):
                 live.pop(field, None)
+        for field in self.conventions.owned_when_set:
+            if field not in props:
+                live.pop(field, None)
         outs = {**live, "target": props["target"]}
         if ownership.carries_marker(self.conventions):
             owner = ownership.owner_of(live_obj.get(ownership.MARKER_FIELD))

@@ -89,6 +89,7 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "integrity": "Critical",
             "devicegroup": ["dg-fw"],
             "logpolicy": ["lcp-fw"],
+            "distributed_collector": ["dc-hq-01"],  # seeded on every data node (no Create exists, §7.17)
         },
         {
             "name": "fw1",
@@ -98,6 +99,7 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "integrity": "Critical",
             "devicegroup": ["dg-fw"],
             "logpolicy": [],
+            "distributed_collector": [],
         },
     ),
     "syslogCollectors": (
@@ -295,6 +297,7 @@ def test_round_trip(conv: ResourceConventions, mode: str, fresh: Any, client: Di
 def test_lookups_resolve_seeded_vendor_objects(client: DirectorClient) -> None:
     assert client.lookup("users", "admin")
     assert client.lookup("incidentUserGroups", "SOC Analysts")
+    assert client.lookup("distributedCollectors", "dc-hq-01")  # the List nests its array (§7.17)
     assert client.lookup("normalizationPackages", "LP_Windows")
     assert client.lookup("compiledNormalizers", "JSONCompiledNormalizer") == "JSONCompiledNormalizer"
     assert client.lookup("enrichmentSources", "geoip")
