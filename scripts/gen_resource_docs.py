@@ -24,7 +24,7 @@ import yaml
 
 from cac_director.config import load_instance
 from cac_director.config.models import SECTION_MODELS
-from cac_director.conventions import CHECKED_VALUES, LOOKUPS, REGISTRY, ResourceConventions, by_section
+from cac_director.conventions import CHECKED_VALUES, LOOKUPS, REGISTRY, DeviceApps, ResourceConventions, by_section
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "resources"
@@ -46,8 +46,8 @@ _WIRE = {
 _LISTING = {
     "list": "a GET of `{endpoint}` lists them",
     "fetch": "a fetch order (`{fetch_path}`) lists them",
-    "col_apps": "the Director has no list for them: they are read from the owning device's `col_apps` "
-    "(the `Devices` list)",
+    "col_apps": "the Director has no list for them: they are read from their holders' `col_apps` "
+    "(the `{holders}` list)",
     "none": "they cannot be listed",
 }
 
@@ -256,7 +256,8 @@ def _example(conv: ResourceConventions, examples: dict[str, list[dict[str, Any]]
 
 def _adoption(conv: ResourceConventions) -> list[str]:
     endpoint = f"{conv.api_resource}"
-    found = _LISTING[conv.listing].format(endpoint=endpoint, fetch_path=conv.fetch_path)
+    holders = conv.listing_hook.devices_path if isinstance(conv.listing_hook, DeviceApps) else ""
+    found = _LISTING[conv.listing].format(endpoint=endpoint, fetch_path=conv.fetch_path, holders=holders)
     if conv.singleton:
         return [
             f"- The node's one object is the single element of a GET of `{endpoint}`; it is always taken over, without "

@@ -71,6 +71,8 @@ class ResourceConventions:
     """Exact path segment in ``/configapi/{pool}/{node}/{api_resource}``."""
     name_key: str
     """Field holding the unique name, which is also the merge key in the template hierarchy."""
+    name_hint: str = ""
+    """Said when a resource of the section lacks its name key, when the usual hint would mislead (collectors)."""
     node_role: NodeRole = "data"
     write_resource: str = ""
     """Path of creates and edits when it differs from ``api_resource`` (Lists: ``Lists/static``, §7.13)."""

@@ -29,6 +29,7 @@ LOOKUPS: dict[str, Lookup] = {
 CHECKED_VALUES: dict[str, dict[str, str]] = {
     "devices": {"timezone": "timezones"},
     "syslogCollectors": {"charset": "charsets"},
+    "policySyslogCollectors": {"charset": "charsets"},
     "systemSettings": {"timezone": "timezones"},
 }
 """section -> plain field -> the lookup whose names its value must be one of, on every node receiving it."""

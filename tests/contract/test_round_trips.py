@@ -130,6 +130,23 @@ CASES: dict[str, tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[st
             "processpolicy": "_logpoint",
         },
     ),
+    # A collector on a log collection policy (§7.15): found in the policy's col_apps, keyed by its name.
+    "policySyslogCollectors": (
+        [("logCollectionPolicies", {"name": "lcp-fw", "description": ""})],
+        {
+            "policy": "lcp-fw",
+            "proxy_condition": "None",
+            "charset": "utf_8",
+            "parser": "SyslogParser",
+            "processpolicy": "default",
+        },
+        {
+            "policy": "lcp-fw",
+            "proxy_condition": "use_as_proxy",
+            "charset": "ascii",
+            "parser": "LineParser",
+        },
+    ),
     "alertRules": (
         [],
         {

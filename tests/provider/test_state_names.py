@@ -54,6 +54,10 @@ RECORDED_IN_STATE: tuple[tuple[str, str], ...] = (
     ("cac_director.pulumi_provider.providers.UserGroupProvider", "pulumi-python:dynamic/cacdirector:UserGroup"),
     ("cac_director.pulumi_provider.providers.StaticListProvider", "pulumi-python:dynamic/cacdirector:StaticList"),
     ("cac_director.pulumi_provider.providers.DynamicListProvider", "pulumi-python:dynamic/cacdirector:DynamicList"),
+    (
+        "cac_director.pulumi_provider.providers.PolicySyslogCollectorProvider",
+        "pulumi-python:dynamic/cacdirector:PolicySyslogCollector",
+    ),
 )
 
 

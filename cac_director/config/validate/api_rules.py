@@ -170,6 +170,7 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "routingPolicies": (_routing_criteria,),
     "enrichmentPolicies": (_enrichment_rules,),
     "syslogCollectors": (_syslog_proxy,),
+    "policySyslogCollectors": (_syslog_proxy,),
     "alertRules": (_alert_rule,),
     "userGroups": (_user_group,),
 }
