@@ -227,6 +227,10 @@ def _wire(conv: ResourceConventions) -> list[str]:
         (conv.kept_on_edit, "Copied from the live object into each edit that leaves them out (PUTs are complete): {}."),
         (conv.owned_when_set, "Owned only while the configuration sets them (else the live value is no drift): {}."),
         (conv.write_only_fields, "A read may not return {}: the recorded value is kept rather than reported removed."),
+        (
+            conv.follow_up_fields,
+            "Sent after the object by its own actions, never read back (diffed with what was last sent): {}.",
+        ),
     )
     for keys, sentence in field_notes:
         if keys:

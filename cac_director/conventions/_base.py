@@ -117,6 +117,13 @@ class ResourceConventions:
     write_only_fields: tuple[str, ...] = ()
     """Owned fields a read may not return (NormalizationPolicy ``compiled_normalizer``, §7.3): when the live
     object lacks one, the outputs keep the configured value instead of reporting it as removed."""
+    follow_up_fields: tuple[str, ...] = ()
+    """Owned fields written by actions after the object's create or update, never in its body, and never read
+    back (AlertRules ``notifications``, §7.18): the outputs keep the recorded value, so diffs compare the
+    configuration with what was last sent."""
+    follow_ups: Callable[[dict[str, Any], dict[str, Any]], list[tuple[str, dict[str, Any]]]] | None = None
+    """(desired model, recorded model; ``{}`` when nothing is recorded) -> the ``(segment, data)`` actions to
+    send as ``POST {api_resource}/{id}/<segment>`` after a create or an update, in order."""
     activation_field: str = ""
     """A model boolean applied through ``{id}/activate`` / ``{id}/deactivate`` instead of the body."""
     wire_keys: dict[str, str] = field(default_factory=dict)

@@ -308,11 +308,13 @@ class DirectorClient:
             return False
         return True
 
-    def action(self, conv: ResourceConventions, obj_id: str, verb: str, *, name: str = "") -> dict[str, Any]:
-        """Run an object action such as ``activate`` (``POST {resource}/{id}/{verb}`` with ``{"data": {}}``)."""
+    def action(
+        self, conv: ResourceConventions, obj_id: str, verb: str, *, name: str = "", data: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Run an object action such as ``activate`` (``POST {resource}/{id}/{verb}`` with ``{"data": data}``)."""
         act = f"{verb} {conv.type_name} '{name or obj_id}'"
-        # activate/deactivate are idempotent state changes: resending is harmless.
-        message = self._submit("POST", f"{conv.api_resource}/{obj_id}/{verb}", {}, act, idempotent=True)
+        # activate/deactivate and settings actions (notifications) set a state: resending is harmless.
+        message = self._submit("POST", f"{conv.api_resource}/{obj_id}/{verb}", data or {}, act, idempotent=True)
         return self.wait_order(message, action=act, resource_type=conv.type_name, name=name)
 
     def _apply_activation(

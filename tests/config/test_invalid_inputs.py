@@ -31,6 +31,7 @@ class Case:
     max_depth: int = 10
 
 
+NOTIFY = "timerange_minute: 5, notifications: {{{}}}}}"
 POLICY_COLLECTOR = """
   logCollectionPolicies:
     - {name: lcp-a}
@@ -278,6 +279,33 @@ CASES = [
         "missing-field",
         INSTANCE,
         "policySyslogCollectors[lcp-a].proxy_ip",
+    ),
+    Case(
+        "notification-threshold-half",
+        (
+            (
+                INSTANCE,
+                "timerange_minute: 5}",
+                NOTIFY.format("email: {email_emails: [soc@x.example], email_threshold_value: 2}"),
+            ),
+        ),
+        "bad-value",
+        INSTANCE,
+        "alertRules[ar-1].notifications.email",
+    ),
+    Case(
+        "notification-missing-field",
+        ((INSTANCE, "timerange_minute: 5}", NOTIFY.format("syslog: {server: 10.0.0.9, port: 514, protocol: UDP}")),),
+        "missing-field",
+        INSTANCE,
+        "alertRules[ar-1].notifications.syslog.severity",
+    ),
+    Case(
+        "notification-unknown-channel",
+        ((INSTANCE, "timerange_minute: 5}", NOTIFY.format("sms: {sms_server: x}")),),
+        "unknown-field",
+        INSTANCE,
+        "alertRules[ar-1].notifications.sms",
     ),
     Case(
         "throttling-without-field",
