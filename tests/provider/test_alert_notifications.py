@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from cac_director.conventions.alert_rules import notification_writes
 from cac_director.director import runtime
 from cac_director.errors import CacDirectorError
 from cac_director.pulumi_provider.providers import PROVIDERS
@@ -90,3 +91,13 @@ def test_a_refused_notification_leaves_no_rule_behind(fresh, target, make_provid
         rules.create(inputs)
     assert "\n" not in str(refused.value)
     assert fresh.objects(target["pool"], target["node"], "AlertRules") == []
+
+
+def test_numbers_recorded_as_floats_are_no_change() -> None:
+    # Pulumi state is JSON: a port recorded as 514 may come back as 514.0.
+    desired = {"notifications": {"syslog": SYSLOG}}
+    recorded = {"notifications": {"syslog": {**SYSLOG, "port": 514.0, "severity": 4.0}}}
+    assert notification_writes(desired, recorded) == []
+    assert notification_writes(desired, {}) == [
+        ("SyslogNotification", {"notify_syslog": "on", **SYSLOG, "split_rows": "true"})
+    ]
