@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from cac_director.config.models import SECTION_MODELS
-from cac_director.conventions import CHECKED_VALUES, LOOKUPS, REGISTRY, ResourceConventions, by_section
+from cac_director.conventions import CHECKED_VALUES, LOOKUPS, REGISTRY, DeviceApps, ResourceConventions, by_section
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "resources"
@@ -42,8 +42,8 @@ _WIRE = {
 _LISTING = {
     "list": "a GET of `{endpoint}` lists them",
     "fetch": "a fetch order (`{fetch_path}`) lists them",
-    "col_apps": "the Director has no list for them: they are read from the owning device's `col_apps` "
-    "(the `Devices` list)",
+    "col_apps": "the Director has no list for them: they are read from their holders' `col_apps` "
+    "(the `{holders}` list)",
     "none": "they cannot be listed",
 }
 
@@ -218,14 +218,19 @@ def _wire(conv: ResourceConventions) -> list[str]:
     if conv.path_fields:
         paths = ", ".join(f"`{key}`" for key in conv.path_fields)
         items.append(f"Directories, read back with a trailing slash: {paths}.")
-    if conv.create_only_fields:
-        items.append(f"Sent on create only: {', '.join(f'`{key}`' for key in conv.create_only_fields)}.")
-    if conv.kept_on_edit:
-        kept = ", ".join(f"`{key}`" for key in conv.kept_on_edit)
-        items.append(f"Not owned, but copied from the live object into every edit (a PUT is complete): {kept}.")
-    if conv.write_only_fields:
-        only = ", ".join(f"`{key}`" for key in conv.write_only_fields)
-        items.append(f"A read may not return {only}: the recorded value is kept rather than reported removed.")
+    field_notes = (
+        (conv.create_only_fields, "Sent on create only: {}."),
+        (conv.kept_on_edit, "Copied from the live object into each edit that leaves them out (PUTs are complete): {}."),
+        (conv.owned_when_set, "Owned only while the configuration sets them (else the live value is no drift): {}."),
+        (conv.write_only_fields, "A read may not return {}: the recorded value is kept rather than reported removed."),
+        (
+            conv.follow_up_fields,
+            "Sent after the object by its own actions, never read back (diffed with what was last sent): {}.",
+        ),
+    )
+    for keys, sentence in field_notes:
+        if keys:
+            items.append(sentence.format(", ".join(f"`{key}`" for key in keys)))
     if conv.computed_fields:
         computed = ", ".join(f"`{key}`" for key in sorted(conv.computed_fields))
         items.append(f"Set by the Director only (ignored by diffs, dropped by export): {computed}.")
@@ -253,7 +258,8 @@ def _example(conv: ResourceConventions) -> list[str]:
 
 def _adoption(conv: ResourceConventions) -> list[str]:
     endpoint = f"{conv.api_resource}"
-    found = _LISTING[conv.listing].format(endpoint=endpoint, fetch_path=conv.fetch_path)
+    holders = conv.listing_hook.devices_path if isinstance(conv.listing_hook, DeviceApps) else ""
+    found = _LISTING[conv.listing].format(endpoint=endpoint, fetch_path=conv.fetch_path, holders=holders)
     if conv.singleton:
         return [
             f"- The node's one object is the single element of a GET of `{endpoint}`; it is always taken over, without "

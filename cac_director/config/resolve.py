@@ -62,7 +62,7 @@ def fold(parent: Folded, layer: Layer, collector: IssueCollector) -> Folded:
                     else f"{name_key} must be a non-empty string, got {name!r}",
                     mark=mark_of(resource, name_key) if name is not None else mark_of(resource),
                     path=f"{section}[{index}].{name_key}",
-                    hint=f"{name_key} names the resource and is how layers match it",
+                    hint=by_section(section).name_hint or f"{name_key} names the resource and is how layers match it",
                 )
         sections[section] = merge_keyed_list(
             inherited, usable, ctx, (section,), key_fn=_KEY_FNS[section], kind="resource", section=section

@@ -35,6 +35,7 @@ from cac_director.conventions.log_collection_policies import LOG_COLLECTION_POLI
 from cac_director.conventions.lookups import CHECKED_VALUES, LOOKUPS
 from cac_director.conventions.normalization_policies import NORMALIZATION_POLICIES
 from cac_director.conventions.permission_groups import PERMISSION_GROUPS
+from cac_director.conventions.policy_syslog_collectors import POLICY_SYSLOG_COLLECTORS
 from cac_director.conventions.processing_policies import PROCESSING_POLICIES
 from cac_director.conventions.repos import REPOS
 from cac_director.conventions.routing_policies import ROUTING_POLICIES
@@ -60,6 +61,7 @@ REGISTRY: tuple[ResourceConventions, ...] = (
     STATIC_LISTS,
     DYNAMIC_LISTS,
     USERS,
+    POLICY_SYSLOG_COLLECTORS,
 )
 
 _BY_SECTION = {conv.yaml_section: conv for conv in REGISTRY}

@@ -105,6 +105,8 @@ class ResourceConventions:
     """Exact path segment in ``/configapi/{pool}/{node}/{api_resource}``."""
     name_key: str
     """Field holding the unique name, which is also the merge key in the template hierarchy."""
+    name_hint: str = ""
+    """Said when a resource of the section lacks its name key, when the usual hint would mislead (collectors)."""
     node_role: NodeRole = "data"
     write_resource: str = ""
     """Path of creates and edits when it differs from ``api_resource`` (Lists: ``Lists/static``, §7.13)."""
@@ -149,6 +151,13 @@ class ResourceConventions:
     write_only_fields: tuple[str, ...] = ()
     """Owned fields a read may not return (NormalizationPolicy ``compiled_normalizer``, §7.3): when the live
     object lacks one, the outputs keep the configured value instead of reporting it as removed."""
+    follow_up_fields: tuple[str, ...] = ()
+    """Owned fields written by actions after the object's create or update, never in its body, and never read
+    back (AlertRules ``notifications``, §7.18): the outputs keep the recorded value, so diffs compare the
+    configuration with what was last sent."""
+    follow_ups: Callable[[dict[str, Any], dict[str, Any]], list[tuple[str, dict[str, Any]]]] | None = None
+    """(desired model, recorded model; ``{}`` when nothing is recorded) -> the ``(segment, data)`` actions to
+    send as ``POST {api_resource}/{id}/<segment>`` after a create or an update, in order."""
     activation_field: str = ""
     """A model boolean applied through ``{id}/activate`` / ``{id}/deactivate`` instead of the body."""
     wire_keys: dict[str, str] = field(default_factory=dict)
@@ -156,6 +165,9 @@ class ResourceConventions:
     quiet_when_empty: tuple[str, ...] = ()
     """Owned fields added after 0.2 (Devices ``logpolicy``): left out of the outputs while the object has none
     and the configuration names none, so that state written before them refreshes with no change."""
+    owned_when_set: tuple[str, ...] = ()
+    """Fields owned only while the configuration sets them (Devices ``distributed_collector``): otherwise left out
+    of the outputs, so what the node holds there is no drift, and kept on edits (list them in ``kept_on_edit``)."""
     read_flatten: tuple[str, ...] = ()
     """Read-side objects whose keys are model top-level fields (Devices ``risk_values{...}``)."""
     secret_inputs: tuple[SecretInput, ...] = ()

@@ -1,7 +1,7 @@
 """How a type's existing objects are found on a node: the hook a type file declares for its irregular listing.
 
 Most types list with a GET of their endpoint (``LISTED``); alert rules are read through a fetch order
-(``Fetched``), syslog collectors from their devices' ``col_apps`` (``DeviceApps``). The client and the
+(``Fetched``), syslog collectors from their devices' or policies' ``col_apps`` (``DeviceApps``). The client and the
 export call the hook instead of branching on the type; the hook reaches the node only through ``NodeReads``.
 """
 
@@ -98,16 +98,21 @@ class Fetched(Listed):
 
 @dataclass(frozen=True)
 class DeviceApps(Listed):
-    """No list of its own: instances are the ``col_apps`` entries of the devices (SyslogCollector, §7.8).
+    """No list of its own: instances are the ``col_apps`` entries of their holders, the devices (SyslogCollector,
+    §7.8) or the log collection policies (PolicySyslogCollector, §7.15).
 
-    The owning device is part of the identity, so each object carries ``device_id``; the name key is the
-    device's name, so the name table is built from the devices listed on the way (and refreshes theirs).
+    The holder is part of the identity, so each object carries its id under ``holder_key``; the name key is the
+    holder's name, so the name table is built from the holders listed on the way (and refreshes theirs).
     """
 
     app: str = ""
     """The ``app`` value of the type's entries in ``col_apps``."""
     devices_path: str = "Devices"
+    """The holders' endpoint."""
     devices_section: str = "devices"
+    """The holders' YAML section."""
+    holder_key: str = "device_id"
+    """The key each read object carries its holder's id under (the client's own addition to ``col_apps``)."""
     kind: ClassVar[Listing] = "col_apps"
     gets_by_id: ClassVar[bool] = False
 
@@ -118,16 +123,17 @@ class DeviceApps(Listed):
         device_names = {object_id(d): str(d.get("name")) for d in devices}
         node.put_names(self.devices_section, {name: device_id for device_id, name in device_names.items()})
         objects = [
-            {**app, "device_id": object_id(device), "id": object_id(app)}
+            {**app, self.holder_key: object_id(device), "id": object_id(app)}
             for device in devices
             for app in device.get("col_apps") or []
             if isinstance(app, dict) and app.get("app") == self.app
         ]
-        table = {device_names[o["device_id"]]: o["id"] for o in objects if o["device_id"] in device_names}
+        key = self.holder_key
+        table = {device_names[o[key]]: o["id"] for o in objects if o[key] in device_names}
         return objects, table
 
     def read_name(self, conv: ResourceConventions, obj: dict[str, Any]) -> str:
-        return ""  # the device name is only known after mapping
+        return ""  # the holder's name is only known after mapping
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,15 @@
 
 Users and incident user groups are referenced by id, repos as ``ip:port/repo`` strings from
 Repos/RemoteRepos/fetch; YAML names all of them by name.
+
+``notifications`` (§7.18) holds one entry per channel (``email``, ``http``, ``syslog``), with the Director's
+field names; it is not part of the rule's body but sent after the rule's create or update, one
+``POST AlertRules/{id}/<Type>Notification`` per channel that changed, with ``notify_<type>: "on"``. Nothing reads
+notifications back, so a diff compares the configuration with what was last sent (recorded in state), never
+with the Director: a change made in the console is not seen. A channel removed from the configuration is sent
+``notify_<type>: "off"``, the only removal there is. A rule taken over (``adoptExisting``) gets every declared
+channel sent; ``cac-director export`` cannot write notifications (it cannot read them). SMS, SNMP and SSH, and
+HTTP's ``http_header``, carry credentials and are not offered yet.
 """
 
 from __future__ import annotations
@@ -9,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cac_director.conventions._base import Example, Reference, ResourceConventions
 from cac_director.conventions._listing import Fetched
@@ -20,6 +29,110 @@ from cac_director.conventions._rules import Finding, require
 class AlertMetadata(StrictModel):
     field: NonEmpty
     value: str
+
+
+Period = Literal["minute", "hour", "day"]
+DispatchOption = Literal["auto", "manual"]
+
+
+def _pair(model: StrictModel, option: str, value: str) -> None:
+    # A throttle is a period and a count: one without the other is refused (§7.18).
+    if (getattr(model, option) is None) != (getattr(model, value) is None):
+        raise ValueError(f"{option!r} and {value!r} go together: set both or neither")
+
+
+class EmailNotification(StrictModel):
+    email_emails: Annotated[list[NonEmpty], Field(min_length=1)] = Field(description="Receivers' addresses.")
+    subject: str | None = None
+    email_template: str | None = Field(default=None, description="The message.")
+    link_disable: bool | None = Field(default=None, description="true: no link to the search in the mail.")
+    dispatch_option: DispatchOption | None = None
+    email_threshold_option: Period | None = None
+    email_threshold_value: PositiveInt | None = None
+
+    @model_validator(mode="after")
+    def _threshold(self) -> EmailNotification:
+        _pair(self, "email_threshold_option", "email_threshold_value")
+        return self
+
+
+class HttpNotification(StrictModel):
+    http_url: NonEmpty
+    http_request_type: Literal["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]
+    http_querystring: NonEmpty
+    protocol: Literal["HTTP", "HTTPS"] | None = None
+    http_body: str | None = Field(default=None, description="Body template (POST, PUT and PATCH only).")
+    dispatch_option: DispatchOption | None = None
+    http_threshold_option: Period | None = None
+    http_threshold_value: PositiveInt | None = None
+
+    @model_validator(mode="after")
+    def _threshold(self) -> HttpNotification:
+        _pair(self, "http_threshold_option", "http_threshold_value")
+        if self.http_body is not None and self.http_request_type not in ("POST", "PUT", "PATCH"):
+            raise ValueError(f"'http_body' is only sent with POST, PUT or PATCH, not {self.http_request_type}")
+        return self
+
+
+class SyslogNotification(StrictModel):
+    server: NonEmpty
+    port: Annotated[int, Field(ge=1, le=65535)]
+    protocol: Literal["UDP", "TCP"]
+    severity: Annotated[int, Field(ge=0, le=7)]
+    facility: Annotated[int, Field(ge=0, le=23)] | None = None
+    message: str | None = None
+    split_rows: bool | None = Field(default=None, description="true: one syslog message per result row.")
+    dispatch_option: DispatchOption | None = None
+    # Unprefixed, and 0 is allowed, unlike the other channels (§7.18).
+    threshold_option: Period | None = None
+    threshold_value: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _threshold(self) -> SyslogNotification:
+        _pair(self, "threshold_option", "threshold_value")
+        return self
+
+
+class AlertNotifications(StrictModel):
+    email: EmailNotification | None = None
+    http: HttpNotification | None = None
+    syslog: SyslogNotification | None = None
+
+
+CHANNELS: dict[str, str] = {"email": "EmailNotification", "http": "HTTPNotification", "syslog": "SyslogNotification"}
+"""Channel in YAML -> its action below ``AlertRules/{id}`` (§7.18)."""
+_STRING_BOOLEANS = ("link_disable", "split_rows")
+"""Booleans the documentation's examples send as strings (``"true"``)."""
+
+
+def _channel_body(channel: str, settings: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {f"notify_{channel}": "on"}
+    for key, value in settings.items():
+        body[key] = ("true" if value else "false") if key in _STRING_BOOLEANS else value
+    return body
+
+
+def _plain(value: Any) -> Any:
+    # Recorded state comes back through JSON, where 514 may read as 514.0.
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def notification_writes(desired: dict[str, Any], recorded: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The notification actions that turn ``recorded`` (last sent; ``{}``: unknown) into ``desired``."""
+    wanted = _plain(desired.get("notifications") or {})
+    sent = _plain(recorded.get("notifications") or {})
+    writes: list[tuple[str, dict[str, Any]]] = []
+    for channel, segment in CHANNELS.items():
+        if wanted.get(channel):
+            if wanted[channel] != sent.get(channel):
+                writes.append((segment, _channel_body(channel, wanted[channel])))
+        elif sent.get(channel):
+            writes.append((segment, {f"notify_{channel}": "off"}))
+    return writes
 
 
 class AlertRule(StrictModel):
@@ -57,6 +170,9 @@ class AlertRule(StrictModel):
     attack_tag: list[NonEmpty] | None = Field(default=None, description="MITRE ATT&CK ids.")
     apply_jinja_template: bool | None = None
     active: bool = True
+    notifications: AlertNotifications | None = Field(
+        default=None, description="Per channel (email, http, syslog); sent after the rule, never read back."
+    )
 
 
 def _time_range_and_throttling(rule: Mapping[str, Any]) -> Iterator[Finding]:
@@ -116,6 +232,7 @@ ALERT_RULES = ResourceConventions(
         "attack_tag",
         "apply_jinja_template",
         "active",
+        "notifications",
     ),
     required_fields=(
         "searchname",
@@ -185,4 +302,6 @@ ALERT_RULES = ResourceConventions(
             "active": False,
         },
     ),
+    follow_up_fields=("notifications",),
+    follow_ups=notification_writes,
 )

@@ -1,4 +1,12 @@
-"""Devices (docs/director-api.md §7.7): groups by id; CIA levels flat on write, nested in ``risk_values`` on read."""
+"""Devices (docs/director-api.md §7.7): groups by id; CIA levels flat on write, nested in ``risk_values`` on read.
+
+A device may name the distributed collectors it is collected by (``distributed_collector``, §7.17). They are
+not managed here (v2.7.0 has no Create for them: a LogPoint becomes one when it is made a collector and
+connected), so they are read-only references resolved by name on the node, sent and read back as ids, and
+checked on every node receiving the device before the plan. The field is owned only when set: a device
+without it keeps (and does not diff) the collectors the node gave it; ``distributed_collector: []`` detaches
+them all.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +31,9 @@ class Device(StrictModel):
     integrity: CiaLevel | None = None
     devicegroup: list[RefName] | None = Field(default=None, description="Device group names.")
     logpolicy: list[RefName] | None = Field(default=None, description="Log collection policy names.")
+    distributed_collector: list[RefName] | None = Field(
+        default=None, description="Names of distributed collectors the node already has (never created here)."
+    )
     timezone: NonEmpty | None = None
 
 
@@ -36,6 +47,7 @@ DEVICES = ResourceConventions(
     references=(
         Reference("devicegroup[]", "deviceGroups", wire="id", many=True),
         Reference("logpolicy[]", "logCollectionPolicies", wire="id", many=True),
+        Reference("distributed_collector[]", "distributedCollectors", wire="id", many=True),
     ),
     writable_fields=(
         "name",
@@ -45,6 +57,7 @@ DEVICES = ResourceConventions(
         "integrity",
         "devicegroup",
         "logpolicy",
+        "distributed_collector",
         "timezone",
     ),
     required_fields=("name", "ip", "availability", "confidentiality", "integrity"),
@@ -53,10 +66,13 @@ DEVICES = ResourceConventions(
     read_renames={"device_groups": "devicegroup", "log_policies": "logpolicy"},
     read_flatten=("risk_values",),
     quiet_when_empty=("logpolicy",),
+    # Attached in the console or by other tools (state written before the field was configurable has none): no drift
+    # unless the configuration names collectors; ``distributed_collector: []`` detaches them all.
+    owned_when_set=("distributed_collector",),
     # A device created without a timezone reads back as UTC (the Director's default).
     defaults={"timezone": "UTC"},
-    # Sent back on every PUT (§7.7, §7.19): distributed_collector is not owned (set in the console or by other
-    # tools); logpolicy is copied only when a body leaves it out (owned otherwise, like devicegroup).
+    # Sent back on every PUT (§7.7, §7.19) when a body leaves them out: a device whose configuration names no
+    # log collection policy or distributed collector keeps the ones the node gave it (owned otherwise).
     kept_on_edit=("distributed_collector", "logpolicy"),
     computed_fields=frozenset(
         {
@@ -67,7 +83,6 @@ DEVICES = ResourceConventions(
             "tid",
             "col_apps",
             "user",
-            "distributed_collector",
             "risk_values",
         }
     ),
@@ -80,6 +95,7 @@ DEVICES = ResourceConventions(
             "integrity": "Critical",
             "devicegroup": ["dg-fw"],
             "logpolicy": ["lcp-fw"],
+            "distributed_collector": ["dc-hq-01"],
         },
         updated={
             "name": "fw1",
@@ -89,6 +105,7 @@ DEVICES = ResourceConventions(
             "integrity": "Critical",
             "devicegroup": ["dg-fw"],
             "logpolicy": [],
+            "distributed_collector": [],
         },
         prerequisites=(
             ("deviceGroups", {"name": "dg-fw", "description": ""}),

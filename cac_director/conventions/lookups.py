@@ -1,5 +1,5 @@
 """Read-only collections used to resolve names of objects the tool never manages (docs/director-api.md §7.3, §7.4,
-§7.10, §7.1, §7.12)."""
+§7.10, §7.1, §7.12, §7.17)."""
 
 from cac_director.conventions._base import Lookup
 
@@ -13,6 +13,9 @@ LOOKUPS: dict[str, Lookup] = {
     "users": Lookup("users", "Users", name_key="username"),
     # Alert rules' manageable_by names incident user groups by id (§7.18); YAML names them.
     "incidentUserGroups": Lookup("incidentUserGroups", "IncidentUserGroups", name_key="name"),
+    # Devices name the distributed collectors they attach to; v2.7.0 cannot create them (§7.17). The List
+    # nests its array in another one, which the client's list reader unwraps.
+    "distributedCollectors": Lookup("distributedCollectors", "DistributedCollectors", name_key="name"),
     # Not name -> id maps: RepoPaths lists the storage paths a repo may use (§7.1), RemoteRepos the
     # ``ip:port/repo`` strings alert rules must name (§7.9); the client serves them as string lists.
     "repoPaths": Lookup("repoPaths", "Repos/RepoPaths", name_key="paths", shape="paths"),
@@ -26,6 +29,7 @@ LOOKUPS: dict[str, Lookup] = {
 CHECKED_VALUES: dict[str, dict[str, str]] = {
     "devices": {"timezone": "timezones"},
     "syslogCollectors": {"charset": "charsets"},
+    "policySyslogCollectors": {"charset": "charsets"},
     "systemSettings": {"timezone": "timezones"},
 }
 """section -> plain field -> the lookup whose names its value must be one of, on every node receiving it."""

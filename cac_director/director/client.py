@@ -315,7 +315,7 @@ class DirectorClient:
     ) -> dict[str, Any]:
         """Run an object action such as ``activate`` (``POST {resource}/{id}/{verb}`` with ``{"data": data}``)."""
         act = f"{verb} {conv.type_name} '{name or obj_id}'"
-        # activate/deactivate and changePassword set a state: resending is harmless.
+        # activate/deactivate, changePassword and settings actions (notifications) set a state: resending is harmless.
         message = self._submit("POST", f"{conv.api_resource}/{obj_id}/{verb}", data or {}, act, idempotent=True)
         return self.wait_order(message, action=act, resource_type=conv.type_name, name=name)
 

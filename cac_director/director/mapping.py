@@ -76,7 +76,7 @@ def to_wire(conv: ResourceConventions, model_props: dict[str, Any], resolver: No
     """The wire write body for ``model_props`` on the node of ``resolver`` (names turned into ids)."""
     body: dict[str, Any] = _strip_internal(copy.deepcopy(dict(model_props)))
     if conv.writable_fields:
-        body = {k: v for k, v in body.items() if k in conv.writable_fields}
+        body = {k: v for k, v in body.items() if k in conv.writable_fields and k not in conv.follow_up_fields}
     for ref in conv.references:
         apply_path(body, ref.path, _ref_to_wire(ref, resolver), whole_list=_is_whole(ref))
     for name, (on, off) in conv.flag_fields.items():

@@ -231,15 +231,53 @@ class DirectorProvider(ResourceProvider):
         if self.conventions.singleton:
             # Managed fields only: the fields the configuration does not set are not this stack's.
             live = {k: v for k, v in live.items() if k in props}
-        for field in self.conventions.write_only_fields:
+        for field in (*self.conventions.write_only_fields, *self.conventions.follow_up_fields):
             if field not in live_obj and field in props:
                 live[field] = props[field]
         return live
+
+    def _follow_up(
+        self, client: DirectorClient, id_: str, props: dict[str, Any], recorded: dict[str, Any], name: str
+    ) -> None:
+        """Send the actions that carry the follow-up fields (``conv.follow_ups``) the recorded state lacks."""
+        conv = self.conventions
+        if conv.follow_ups is None:
+            return
+        for segment, data in conv.follow_ups(self._model(props), self._model(recorded)):
+            client.action(conv, id_, segment, name=name, data=data)
+
+    def _follow_up_created(
+        self,
+        client: DirectorClient,
+        obj_id: str,
+        props: dict[str, Any],
+        name: str,
+        journal: create_journal.CreateRecord,
+    ) -> None:
+        """Follow-ups of a new object; if one fails, the object goes again, so a create stays all or nothing
+        (the engine records no failed create, and the next run would find an unmanaged same-name object)."""
+        try:
+            self._follow_up(client, obj_id, props, {}, name)
+        except CacDirectorError:
+            try:
+                client.delete(self.conventions, obj_id, name=name)
+            except CacDirectorError as exc:
+                journal.created(obj_id)
+                raise DirectorError(
+                    f"{self.conventions.type_name} '{name}' was created on node {client.node_name} but its settings "
+                    f"could not be sent, and removing it again failed too ({exc}); the next `pulumi up` takes it "
+                    "back and sends them"
+                ) from None
+            journal.withdrawn()
+            raise
 
     def _outs(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
         live = self._live_model(props, live_obj, resolver)
         for field in self.conventions.quiet_when_empty:
             if field not in props and live.get(field) in (None, []):
+                live.pop(field, None)
+        for field in self.conventions.owned_when_set:
+            if field not in props:
                 live.pop(field, None)
         outs = {**live, "target": props["target"]}
         if ownership.carries_marker(self.conventions):
@@ -352,6 +390,8 @@ class DirectorProvider(ResourceProvider):
         except CacDirectorError:
             journal.withdrawn()  # refused before it was taken (400, 401/403 on the POST): nothing was created
             raise
+        if conv.follow_ups is not None:
+            self._follow_up_created(client, obj_id, props, name, journal)
         journal.created(obj_id)
         return CreateResult(obj_id, self._outs(props, live, resolver))
 
@@ -376,6 +416,8 @@ class DirectorProvider(ResourceProvider):
         if current != mapping.normalize(conv, self._model(props)) or (me and owner != me):
             # Taking over an object means it now follows the configuration (and carries this stack's marker).
             live = client.update(conv, existing_id, self._write_body(props, resolver), name=name)
+        # What an object taken over was last sent is unknown (nothing reads it back): send every follow-up.
+        self._follow_up(client, existing_id, props, {}, name)
         return CreateResult(existing_id, self._outs(props, live, resolver))
 
     def _recover_create(self, client: DirectorClient, name: str) -> tuple[str, dict[str, Any]] | None:
@@ -454,6 +496,7 @@ class DirectorProvider(ResourceProvider):
                 client.action(
                     self.conventions, id_, secret.change_action, name=name, data={secret.change_key: news[secret.field]}
                 )
+        self._follow_up(client, id_, news, olds, name)
         return UpdateResult(self._outs(news, live, resolver))
 
     @_clean_errors("deleting")

@@ -89,7 +89,7 @@ def test_staging_is_moderate_and_has_every_section() -> None:
     assert 20 <= sum(len(items) for items in data_node.sections.values()) <= 40
     # Staging is also the baseline tests/e2e/test_existing_stacks.py replays with no change planned: a section
     # added since that baseline was written would be a planned create there.
-    since_baseline = {"logCollectionPolicies"}
+    since_baseline = {"logCollectionPolicies", "policySyslogCollectors"}
     assert all(resolved.sections[section] for section in SECTIONS if section not in since_baseline)
     assert all(rule["owner"] == "admin" for rule in resolved.sections["alertRules"])
 

@@ -31,6 +31,15 @@ class Case:
     max_depth: int = 10
 
 
+NOTIFY = "timerange_minute: 5, notifications: {{{}}}}}"
+POLICY_COLLECTOR = """
+  logCollectionPolicies:
+    - {name: lcp-a}
+  policySyslogCollectors:
+    - {policy: lcp-a, proxy_condition: "None", charset: utf_8, parser: SyslogParser, processpolicy: pp-a}
+"""
+
+
 def append(text: str) -> tuple[tuple[str, str, str], ...]:
     return ((INSTANCE, "", text),)
 
@@ -237,6 +246,68 @@ CASES = [
         "syslogCollectors[dev-1].proxy_ip",
     ),
     Case(
+        "collector-on-device-and-policy",
+        ((INSTANCE, "{device: dev-1, proxy_condition", "{device: dev-1, policy: lcp-a, proxy_condition"),),
+        "bad-value",
+        INSTANCE,
+        "syslogCollectors[dev-1]",
+    ),
+    Case(
+        "policy-collector-without-policy",
+        append(POLICY_COLLECTOR.replace("policy: lcp-a, ", "")),
+        "missing-name",
+        INSTANCE,
+        "policySyslogCollectors[0].policy",
+    ),
+    Case(
+        "policy-collector-names-a-device",
+        append(POLICY_COLLECTOR.replace("policy: lcp-a,", "policy: lcp-a, device: dev-1,")),
+        "bad-value",
+        INSTANCE,
+        "policySyslogCollectors[lcp-a]",
+    ),
+    Case(
+        "policy-collector-unknown-policy",
+        append(POLICY_COLLECTOR.replace("policy: lcp-a,", "policy: lcp-nope,")),
+        "dangling-reference",
+        INSTANCE,
+        "policySyslogCollectors[lcp-nope].policy",
+    ),
+    Case(
+        "policy-collector-uses-proxy-without-proxy-ip",
+        append(POLICY_COLLECTOR.replace('proxy_condition: "None"', "proxy_condition: uses_proxy")),
+        "missing-field",
+        INSTANCE,
+        "policySyslogCollectors[lcp-a].proxy_ip",
+    ),
+    Case(
+        "notification-threshold-half",
+        (
+            (
+                INSTANCE,
+                "timerange_minute: 5}",
+                NOTIFY.format("email: {email_emails: [soc@x.example], email_threshold_value: 2}"),
+            ),
+        ),
+        "bad-value",
+        INSTANCE,
+        "alertRules[ar-1].notifications.email",
+    ),
+    Case(
+        "notification-missing-field",
+        ((INSTANCE, "timerange_minute: 5}", NOTIFY.format("syslog: {server: 10.0.0.9, port: 514, protocol: UDP}")),),
+        "missing-field",
+        INSTANCE,
+        "alertRules[ar-1].notifications.syslog.severity",
+    ),
+    Case(
+        "notification-unknown-channel",
+        ((INSTANCE, "timerange_minute: 5}", NOTIFY.format("sms: {sms_server: x}")),),
+        "unknown-field",
+        INSTANCE,
+        "alertRules[ar-1].notifications.sms",
+    ),
+    Case(
         "throttling-without-field",
         ((INSTANCE, "timerange_minute: 5", "timerange_minute: 5, throttling_enabled: true"),),
         "missing-field",
@@ -377,6 +448,26 @@ def test_cli_validate_exits_2_without_traceback(mini: Path, ident: str) -> None:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_collector_names_one_holder_and_the_error_says_where_the_other_goes(mini: Path) -> None:
+    _apply(mini, next(case for case in CASES if case.ident == "collector-on-device-and-policy"))
+    _, issues = check_instance(mini / INSTANCE)
+    [issue] = [issue for issue in issues if issue.severity == "error"]
+    assert "'policy' is not allowed here" in issue.message and "policySyslogCollectors" in issue.message
+    _apply(mini, Case("no-policy", ((INSTANCE, "policy: lcp-a, ", ""),), "", INSTANCE))
+    _apply(mini, Case("no-device", ((INSTANCE, "{device: dev-1, ", "{"),), "", INSTANCE))
+    _, issues = check_instance(mini / INSTANCE)
+    [issue] = [issue for issue in issues if issue.severity == "error"]
+    assert issue.code == "missing-name" and "policySyslogCollectors" in (issue.hint or ""), issue.render()
+
+
+def test_a_policy_collector_is_valid(mini: Path) -> None:
+    _apply(mini, Case("policy-collector", append(POLICY_COLLECTOR), "", INSTANCE))
+    resolved, issues = check_instance(mini / INSTANCE)
+    assert resolved is not None, "\n".join(issue.render() for issue in issues)
+    collectors = [c for node in resolved.nodes.values() for c in node.sections.get("policySyslogCollectors", [])]
+    assert collectors and all(c["policy"] == "lcp-a" for c in collectors)
 
 
 def test_delay_interval_warns_about_the_node_setting_and_manageable_by_takes_names(mini: Path) -> None:

@@ -20,12 +20,17 @@ def test_vendor_references_keep_their_origin() -> None:
     )
     assert ("enrichmentPolicies", "ep-threat-intel", "enrichmentSources", "threat_intelligence") in found
     assert ("alertRules", "pci-failed-logins", "users", "admin") in found
+    assert found[("devices", "fw-edge-01", "distributedCollectors", "dc-hq-01")] == (
+        "devices[fw-edge-01].distributed_collector[0]",
+        "fleets/bank-a/prod/instance.yaml:31",
+    )
     # Managed names are the stack's own business, not the node's.
     assert {r.target for r in resolved.node_references} == {
         "normalizationPackages",
         "compiledNormalizers",
         "enrichmentSources",
         "users",
+        "distributedCollectors",
         "timezones",
         "charsets",
     }

@@ -99,6 +99,7 @@ def test_the_rules_are_declared_by_the_types_they_check() -> None:
         "routingPolicies",
         "enrichmentPolicies",
         "syslogCollectors",
+        "policySyslogCollectors",
         "alertRules",
         "userGroups",
     }

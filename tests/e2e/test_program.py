@@ -30,6 +30,19 @@ TOKEN = "e2e-director-token-7f3a9c51d2"
 INSTANCE = "fleets/bank-a/prod/instance.yaml"
 
 
+def _sent_follow_ups(conv: ResourceConventions, stored: dict[str, Any]) -> dict[str, Any]:
+    """The model of the notifications the emulator keeps for a rule (the channels last turned on)."""
+    if "notifications" not in conv.follow_up_fields or not stored.get("notifications"):
+        return {}
+    channels = {}
+    for channel, body in stored["notifications"].items():
+        if body.get(f"notify_{channel}") == "on":
+            channels[channel] = {
+                k: (v == "true" if v in ("true", "false") else v) for k, v in body.items() if k != f"notify_{channel}"
+            }
+    return {"notifications": channels} if channels else {}
+
+
 @dataclass
 class Deployment:
     project: Path
@@ -63,6 +76,8 @@ class Deployment:
                     # Fields the Director's reads do not return (compiled_normalizer, docs/director-api.md §7.3)
                     # are checked where they were stored.
                     held = {k: v for k, v in stored.get(obj["id"], {}).items() if k in conv.write_only_fields}
+                    # Alert-rule notifications are never read back either (§7.18): what the emulator received.
+                    held.update(_sent_follow_ups(conv, stored.get(obj["id"], {})))
                     model = mapping.normalize(conv, mapping.from_wire(conv, {**held, **obj}, resolver))
                     name = model.get(conv.name_key)
                     if conv.singleton:
@@ -86,7 +101,7 @@ class Deployment:
 
     def _stored(self, conv: ResourceConventions, node_id: str) -> dict[str, dict[str, Any]]:
         """The emulator's stored objects of ``conv`` by id, only for types with write-only fields."""
-        if not conv.write_only_fields:
+        if not (conv.write_only_fields or conv.follow_up_fields):
             return {}
         pool = self.resolved().fleet.pool_uuid
         return {o["id"]: o for o in self.emu.objects(pool, node_id, conv.api_resource)}
@@ -166,8 +181,7 @@ def test_up_converges_refresh_repairs_and_destroy_cleans_up(deployment: Deployme
     # 2. Nothing to do on a second plan.
     d.cli.run("preview", "--expect-no-changes")
 
-    # A refresh lists each collection once per node (the Devices list serves devices and collectors) and
-    # never reads objects one by one.
+    # A refresh lists each collection once per type and node and never reads objects one by one.
     d.emu.reset_request_log()
     d.cli.run("refresh", "--yes", "--skip-preview", "--expect-no-changes")
     counts = d.emu.request_counts()
@@ -175,8 +189,10 @@ def test_up_converges_refresh_repairs_and_destroy_cleans_up(deployment: Deployme
     assert not [call for call in counts if call.startswith("GET /configapi") and call.endswith("/{id}")]
     for call, count in counts.items():
         if call.startswith("GET /configapi"):
-            # Static and dynamic lists are two types over one Lists collection: one listing each.
-            assert count <= nodes * (2 if call.endswith(("/Devices", "/Lists")) else 1), (call, count)
+            # Static and dynamic lists are two types over one Lists collection, devices and their collectors
+            # share Devices, policies and theirs LogCollectionPolicies: one listing each.
+            shared = ("/Devices", "/Lists", "/LogCollectionPolicies")
+            assert count <= nodes * (2 if call.endswith(shared) else 1), (call, count)
 
     # The token reached the providers (the apply worked) but not the state in clear: Pulumi keeps stack
     # config secrets encrypted, and no Director resource carries it in any form.

@@ -22,11 +22,17 @@ def collector(client: httpx.Client, name: str = "dc-branch-01") -> str:
     return collector_id
 
 
+def names(client: httpx.Client, node: str = DN1) -> list[str]:
+    (rows,) = client.get(f"{cfg(node)}/DistributedCollectors").json()  # an array nested in an array (§7.17)
+    return [r["name"] for r in rows]
+
+
 def test_collectors_are_listed_nested_and_have_no_create_or_edit(client: httpx.Client) -> None:
-    assert client.get(f"{cfg()}/DistributedCollectors").json() == [[]]
+    # Data nodes start with one connected collector, search heads with none (the emulator's choice).
+    assert names(client) == ["dc-hq-01"] and client.get(f"{cfg(SH)}/DistributedCollectors").json() == [[]]
     dc_id = collector(client)
-    (rows,) = client.get(f"{cfg()}/DistributedCollectors").json()  # an array nested in an array (§7.17)
-    assert [r["id"] for r in rows] == [dc_id]
+    (rows,) = client.get(f"{cfg()}/DistributedCollectors").json()
+    assert [r["name"] for r in rows] == ["dc-hq-01", "dc-branch-01"] and rows[1]["id"] == dc_id
     got = client.get(f"{cfg()}/DistributedCollectors/{dc_id}").json()
     assert got["name"] == "dc-branch-01" and got["file_socket_port"] == 6900 and got["is_li_light"] is True
     assert client.post(f"{cfg()}/DistributedCollectors", json={"data": {"name": "x"}}).status_code == 405
@@ -47,7 +53,7 @@ def test_device_attaches_to_an_existing_collector(client: httpx.Client) -> None:
     refused(write(client, "DELETE", f"{cfg()}/DistributedCollectors/{dc_id}"), "in use by Devices")
     ok(write(client, "PUT", f"{cfg()}/Devices/{dev['id']}", {**body, "distributed_collector": []}))
     ok(write(client, "DELETE", f"{cfg()}/DistributedCollectors/{dc_id}"))
-    assert client.get(f"{cfg()}/DistributedCollectors").json() == [[]]
+    assert names(client) == ["dc-hq-01"]
 
 
 def _rule_id(client: httpx.Client) -> str:

@@ -65,7 +65,7 @@ def test_every_type_is_exported_with_names_and_without_server_fields(emu: Any, t
         assert _configured_part(_canon(by_node[name].sections), _canon(node.sections)) == _canon(node.sections)
     exported = {s for e in result.exports for s, r in e.sections.items() if r}
     # Staging is the 0.2 baseline (tests/e2e/test_existing_stacks.py): newer types are checked on prod below.
-    assert exported == {conv.yaml_section for conv in REGISTRY} - {"logCollectionPolicies"}
+    assert exported == {conv.yaml_section for conv in REGISTRY} - {"logCollectionPolicies", "policySyslogCollectors"}
 
     dn = {s: {r[by_section(s).name_key]: r for r in rs} for s, rs in by_node["dn-stg-01"].sections.items()}
     # Ids on the wire came back as names.
@@ -107,6 +107,14 @@ def test_log_collection_policies_and_device_policies_are_exported_by_name(emu: A
     devices = {d["name"]: d for d in sections["devices"]}
     assert devices["dc-01"]["logpolicy"] == ["lcp-domain-controllers"]
     assert "logpolicy" not in devices["fw-edge-01"]
+    # Distributed collectors (ids on the wire, §7.17) come back as the names the YAML wrote.
+    assert devices["fw-edge-01"]["distributed_collector"] == ["dc-hq-01"]
+    assert "distributed_collector" not in devices["dc-01"]
+    # The policy's own collector is exported keyed by the policy, not mixed with the devices' collectors.
+    assert _canon({"policySyslogCollectors": sections["policySyslogCollectors"]}) == _canon(
+        {"policySyslogCollectors": configured["policySyslogCollectors"]}
+    )
+    assert {c["device"] for c in sections["syslogCollectors"]} == {"dc-01", "dc-02", "fw-edge-01", "linux-app-01"}
     assert "col_apps" not in stream(result.files)
 
 

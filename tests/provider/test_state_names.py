@@ -55,6 +55,10 @@ RECORDED_IN_STATE: tuple[tuple[str, str], ...] = (
     ("cac_director.pulumi_provider.providers.StaticListProvider", "pulumi-python:dynamic/cacdirector:StaticList"),
     ("cac_director.pulumi_provider.providers.DynamicListProvider", "pulumi-python:dynamic/cacdirector:DynamicList"),
     ("cac_director.pulumi_provider.providers.UserProvider", "pulumi-python:dynamic/cacdirector:User"),
+    (
+        "cac_director.pulumi_provider.providers.PolicySyslogCollectorProvider",
+        "pulumi-python:dynamic/cacdirector:PolicySyslogCollector",
+    ),
 )
 
 
