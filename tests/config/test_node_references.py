@@ -61,3 +61,13 @@ def test_referenced_builtins_are_collected(tmp_path: Path) -> None:
     resolved = load_instance(instance)
     builtins = [(r.name, r.value, r.path) for r in resolved.node_references if r.target == "repos"]
     assert builtins == [("rp-windows", "default", "routingPolicies[rp-windows].routing_criteria[crit-audit].repo")]
+
+
+def test_an_undeclared_user_is_left_to_the_node(tmp_path: Path) -> None:
+    # Users is a section and a node lookup: an alert-rule owner made in the console is not a dangling name.
+    shutil.copytree(REPO_ROOT / "fleets", tmp_path / "fleets")
+    pci = tmp_path / "fleets/templates/logpoint/pci-addon/pci.yaml"
+    pci.write_text(pci.read_text().replace("owner: admin", "owner: analyst-1"))
+    resolved = load_instance(tmp_path / PROD)
+    owners = [(r.name, r.value) for r in resolved.node_references if r.target == "users"]
+    assert ("pci-failed-logins", "analyst-1") in owners

@@ -15,7 +15,7 @@ from cac_director.config._paths import PathT, element_segment, join
 from cac_director.config.issues import IssueCollector, Mark
 from cac_director.config.loader import mark_of
 from cac_director.constants import NONE
-from cac_director.conventions import SECTIONS, Reference, by_section
+from cac_director.conventions import LOOKUPS, SECTIONS, Reference, by_section
 from cac_director.conventions.paths import slots
 
 NONE_SENTINEL = NONE
@@ -94,6 +94,9 @@ def _check_one(  # noqa: PLR0911 - each early return is one kind of acceptable r
     if value in declared[reference.target]:
         return (reference.target, value)
     if value in target.builtins:
+        return None
+    if reference.target in LOOKUPS and (reference.target, value) not in deleted:
+        # Also a node lookup (Users: alert-rule owners made in the console): checked on the node at apply time.
         return None
     if (reference.target, value) in deleted:
         where_deleted = deleted[(reference.target, value)]
