@@ -9,7 +9,9 @@ node, deploys all stacks with `cac-director fleet up`, then times, on the same n
 
 - **sequential**: `pulumi preview --stack S --config-file <instance dir>/stack.yaml` for each stack, one after
   another (what a user's loop over `pulumi stack ls` does);
-- **fleet**: `cac-director fleet preview --parallel P`.
+- **fleet**: `cac-director fleet preview --parallel P`, once with `--program local` (each stack's program through
+  the language host: `fleet_preview_local`, `ratio_local`) and once with `--program inline` (the default: every
+  program in the fleet process: `fleet_preview`, `ratio`).
 
 Peak memory is the largest sum of RSS over the whole process tree (CLI, language hosts, programs, providers),
 sampled every 0.2 s. The per-stack floor is measured once: `pulumi version` (CLI start), a no-op preview of an
@@ -230,13 +232,27 @@ def run_size(size: int, parallel: int, logs: Path) -> dict[str, Any]:
                 peak = max(peak, one["peak_mib"])
                 failures += one["exit"] != 0
             sequential = {"seconds": round(time.monotonic() - started, 2), "peak_mib": peak, "failed": failures}
-            fleet = timed([str(CAC), "fleet", "preview", "--parallel", str(parallel), "--json"], proj, env, log)
+            # The program through the language host (one Python per stack), then inline in the fleet process.
+            fleet_local = timed(
+                [str(CAC), "fleet", "preview", "--parallel", str(parallel), "--program", "local", "--json"],
+                proj,
+                env,
+                log,
+            )
+            fleet = timed(
+                [str(CAC), "fleet", "preview", "--parallel", str(parallel), "--program", "inline", "--json"],
+                proj,
+                env,
+                log,
+            )
             load_after = os.getloadavg()
     return {
         "stacks": size,
         "parallel": parallel,
         "fleet_up": up,
         "sequential_preview": sequential,
+        "fleet_preview_local": fleet_local,
+        "ratio_local": round(sequential["seconds"] / fleet_local["seconds"], 2),
         "fleet_preview": fleet,
         "ratio": round(sequential["seconds"] / fleet["seconds"], 2),
         "per_stack_sequential_s": round(sequential["seconds"] / size, 2),

@@ -24,7 +24,7 @@ from cac_director.fleet.discovery import FleetStack, discover
 from cac_director.fleet.impact import impact as compute_impact
 from cac_director.fleet.parallelism import default_parallel
 from cac_director.fleet.report import outcomes_json, print_impact, print_outcomes
-from cac_director.fleet.runner import FleetRunner, Operation, RunOptions, exit_code
+from cac_director.fleet.runner import FleetRunner, Operation, ProgramMode, RunOptions, exit_code
 from cac_director.fleet.selection import Selector, parse_tags, select
 
 EXIT_CANNOT_RUN = 3
@@ -66,6 +66,20 @@ SecretsOption = Annotated[
 ]
 EngineParallelOption = Annotated[
     int | None, typer.Option("--pulumi-parallel", min=1, help="The engine's --parallel inside each stack.")
+]
+
+
+class ProgramChoice(StrEnum):
+    inline = "inline"
+    local = "local"
+
+
+ProgramOption = Annotated[
+    ProgramChoice,
+    typer.Option(
+        "--program",
+        help="preview/up: run each stack's program in this process (inline) or through the language host (local).",
+    ),
 ]
 
 
@@ -149,6 +163,7 @@ def _run(  # noqa: PLR0917 - one parameter per command-line option
     secrets_provider: str | None,
     pulumi_parallel: int | None,
     yes: bool,
+    program: ProgramMode = "inline",
 ) -> NoReturn:
     try:
         if operation == "destroy" and not yes:
@@ -165,6 +180,7 @@ def _run(  # noqa: PLR0917 - one parameter per command-line option
             refresh=refresh,
             secrets_provider=secrets_provider,
             pulumi_parallel=pulumi_parallel,
+            program=program,
         )
         if not chosen:
             _progress("fleet", "no stack matches the selection")
@@ -200,6 +216,7 @@ def _command(operation: Operation, summary: str) -> None:
         secrets_provider: SecretsOption = None,
         pulumi_parallel: EngineParallelOption = None,
         yes: Annotated[bool, typer.Option("--yes", help="Confirm a destroy (required by destroy only).")] = False,
+        program: ProgramOption = ProgramChoice.inline,
     ) -> None:
         _run(
             operation,
@@ -217,6 +234,7 @@ def _command(operation: Operation, summary: str) -> None:
             secrets_provider,
             pulumi_parallel,
             yes,
+            program.value,
         )
 
     fleet_app.command(operation, help=summary)(command)

@@ -13,6 +13,14 @@ are avoided on purpose:
   its salt is moved into the stack's ``stack.yaml`` right away (``stack_config``).
 
 A stack that fails is recorded with one line saying why, and never stops the others.
+
+``preview`` and ``up`` run the program **inline** by default (``ProgramMode``): in this process, as an
+Automation API inline program, with the instance discovery has already resolved. Per stack that saves the
+language host, a Python start, the import of cac_director and loading the tree again (docs/performance.md
+"Fleets"). Everything per stack reaches the program from the engine (its config file, secrets, stack name),
+so programs of several stacks run at once in threads; the environment is the process's, the same for every
+stack, as it is for the CLIs the runner starts. ``local`` runs ``__main__.py`` through the language host, as
+``pulumi preview`` does. ``refresh`` and ``destroy`` do not run the program.
 """
 
 from __future__ import annotations
@@ -37,10 +45,12 @@ from pulumi.automation import (
 )
 from pulumi.automation._stack import StackInitMode
 
+from cac_director.director import runtime as director_runtime
 from cac_director.fleet.discovery import FleetStack
 from cac_director.fleet.stack_config import ensure_stack_config, take_generated_salt
 
 Operation = Literal["preview", "up", "refresh", "destroy"]
+ProgramMode = Literal["inline", "local"]
 Result = Literal["ok", "failed", "skipped"]
 Progress = Callable[[str, str], None]
 """``progress(stack, message)``: called from worker threads while stacks run."""
@@ -101,6 +111,8 @@ class RunOptions:
     secrets_provider: str | None = None
     pulumi_parallel: int | None = None
     """The engine's ``--parallel`` inside each stack."""
+    program: ProgramMode = "inline"
+    """How ``preview``/``up`` run the program (module docstring)."""
 
 
 class _KnownStack(Stack):
@@ -248,9 +260,13 @@ class FleetRunner:
     def run(self, stacks: Sequence[FleetStack]) -> list[StackOutcome]:
         self.options.log_dir.mkdir(parents=True, exist_ok=True)
         existing = self.prepare(stacks)
-        with ThreadPoolExecutor(max_workers=max(1, self.options.parallel), thread_name_prefix="fleet") as pool:
-            futures = [pool.submit(self._one, stack, stack.name in existing) for stack in stacks]
-            return [future.result() for future in futures]
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, self.options.parallel), thread_name_prefix="fleet") as pool:
+                futures = [pool.submit(self._one, stack, stack.name in existing) for stack in stacks]
+                return [future.result() for future in futures]
+        finally:
+            # Inline programs' preflight checks opened Director sessions in this process: close them.
+            director_runtime.reset()
 
     def _one(self, stack: FleetStack, exists: bool) -> StackOutcome:
         outcome = StackOutcome(stack.name, stack.customer, stack.environment)
@@ -304,6 +320,13 @@ class FleetRunner:
         if self.options.pulumi_parallel:
             common["parallel"] = self.options.pulumi_parallel
         operation = self.options.operation
+        if operation in ("preview", "up") and self.options.program == "inline" and stack.resolved is not None:
+            # Imported here: the other fleet commands (ls, impact, ci) need none of the program's modules.
+            from cac_director.pulumi_provider.program import Preloaded, inline_program  # noqa: PLC0415
+
+            common["program"] = inline_program(
+                self.options.project_dir.resolve(), Preloaded(stack.instance_file, stack.resolved)
+            )
         if operation == "preview":
             target.preview(diff=True, refresh=self.options.refresh, **common)
         elif operation == "up":

@@ -63,9 +63,17 @@ def snapshot(resolved: ResolvedInstance, director_url: str, commit: str) -> dict
     }
 
 
-def record(resolved: ResolvedInstance, director_url: str, resources: Sequence[pulumi.Resource]) -> None:
-    """Export ``applied``, resolved only once every resource has an id (i.e. the apply succeeded)."""
-    value = snapshot(resolved, director_url, git_commit(Path(os.getcwd())))
+def record(
+    resolved: ResolvedInstance,
+    director_url: str,
+    resources: Sequence[pulumi.Resource],
+    project_dir: Path | None = None,
+) -> None:
+    """Export ``applied``, resolved only once every resource has an id (i.e. the apply succeeded).
+
+    ``project_dir`` defaults to the working directory (a local program's is the project directory).
+    """
+    value = snapshot(resolved, director_url, git_commit(project_dir or Path(os.getcwd())))
     ids = [r.id for r in resources if isinstance(r, pulumi.CustomResource)]
     pulumi.export(OUTPUT_NAME, pulumi.Output.all(*ids).apply(lambda _: value))
 

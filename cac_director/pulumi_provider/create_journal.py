@@ -186,9 +186,12 @@ def prune(path: Path, state_urns: Iterable[str]) -> list[Entry]:
     return kept
 
 
-def journaled_creates() -> dict[str, dict[str, Any]]:
-    """For the program: this stack's journaled creates as pending creates; empty in previews."""
+def journaled_creates(project_dir: Path | None = None) -> dict[str, dict[str, Any]]:
+    """For the program: this stack's journaled creates as pending creates; empty in previews.
+
+    ``project_dir``: where ``Pulumi.yaml`` is (default: the working directory, as for a local program).
+    """
     if pulumi.runtime.is_dry_run():
         return {}
-    path = journal_path(Path(os.getcwd()), pulumi.get_project(), pulumi.get_stack())
+    path = journal_path(project_dir or Path(os.getcwd()), pulumi.get_project(), pulumi.get_stack())
     return as_pending(read(path))

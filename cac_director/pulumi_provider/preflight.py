@@ -8,6 +8,8 @@ resource. The settings follow the providers' rules (``_settings``): ``DIRECTOR_T
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pulumi
 
 from cac_director.config import ResolvedInstance
@@ -35,11 +37,13 @@ def check_director(config: pulumi.Config, resolved: ResolvedInstance, url: str) 
         raise pulumi.RunError("\n".join(problems))
 
 
-def adoption(config: pulumi.Config, resolved: ResolvedInstance, url: str, owner: str) -> dict[str, Note]:
+def adoption(
+    config: pulumi.Config, resolved: ResolvedInstance, url: str, owner: str, project_dir: Path | None = None
+) -> dict[str, Note]:
     """What the apply will do with the same-name objects already on the nodes (``adoptExisting`` only)."""
     settings = ProviderSettings.from_config(config.get).client_settings(url, resolved.fleet.pool_uuid)
     try:
-        return adoption_notes(settings, resolved, recorded_resources(), owner)
+        return adoption_notes(settings, resolved, recorded_resources(project_dir), owner)
     except DirectorError as exc:
         raise pulumi.RunError(str(exc)) from None
 

@@ -9,9 +9,10 @@ vendor objects stay plain names that the provider resolves on the node.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -283,12 +284,19 @@ def _secret_maps(config: pulumi.Config) -> dict[str, dict[str, Any]]:
     return maps
 
 
-def _instance_path(configured: str) -> Path:
+def _instance_path(configured: str, project_dir: Path) -> Path:
     path = Path(configured)
-    if path.is_absolute():
-        return path
-    # Relative to the project directory (where Pulumi.yaml is), which is the program's working directory.
-    return Path(os.getcwd()) / path
+    # Relative to the project directory (where Pulumi.yaml is; a local program's working directory).
+    return path if path.is_absolute() else project_dir / path
+
+
+@dataclass(frozen=True)
+class Preloaded:
+    """An instance the caller has already resolved and validated (``cac-director fleet`` discovery)."""
+
+    instance_file: Path
+    """Absolute path of the instance file it was resolved from."""
+    resolved: ResolvedInstance
 
 
 def _provider_settings(config: pulumi.Config) -> dict[str, Any]:
@@ -302,9 +310,9 @@ def _provider_settings(config: pulumi.Config) -> dict[str, Any]:
     return settings
 
 
-def _checked_settings(config: pulumi.Config) -> StackSettings:
+def _checked_settings(config: pulumi.Config, project_dir: Path) -> StackSettings:
     """Every stack setting checked before anything else happens; one ``RunError`` listing each problem."""
-    settings, problems = read_stack_settings(config.get, base=Path(os.getcwd()))
+    settings, problems = read_stack_settings(config.get, base=project_dir)
     lines = [problem.render() for problem in problems]
     if not config.get("instance"):
         lines.insert(
@@ -334,13 +342,45 @@ def run() -> None:
     """Entry point of ``__main__.py``: check stack config, resolve and validate, register, export."""
     exit_with_engine()
     stop_quietly_on_interrupt()
+    program(Path(os.getcwd()))
+
+
+def inline_program(project_dir: Path, preloaded: Preloaded | None = None) -> Callable[[], None]:
+    """The program as an Automation API inline program, run in the caller's process (``cac-director fleet``).
+
+    Everything per stack comes from the engine (config, secrets, project and stack name: contextvars of the
+    run), so several of them may run at once in threads. Left out on purpose: the engine watch and the
+    SIGINT handler, which would end or take over the caller's process.
+    """
+    return functools.partial(program, project_dir, preloaded)
+
+
+def _resolve(instance: Path, settings: StackSettings, preloaded: Preloaded | None) -> ResolvedInstance:
+    # `cac-director rollback` hands over the configuration the last successful apply recorded.
+    recorded = rollback_target()
+    if recorded is not None:
+        return recorded
+    if preloaded is not None and not settings.templates and _same_file(preloaded.instance_file, instance):
+        # Resolved and validated by the caller from the same file with the same (default) templates root.
+        return preloaded.resolved
+    templates = Path(settings.templates) if settings.templates else None
+    return load_instance(instance, templates)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def program(project_dir: Path, preloaded: Preloaded | None = None) -> None:
+    """Check stack config, resolve and validate (or take ``preloaded``), register, export."""
     config = pulumi.Config(CONFIG_NAMESPACE)
-    settings = _checked_settings(config)
+    settings = _checked_settings(config, project_dir)
     instance = str(config.get("instance"))
     try:
-        # `cac-director rollback` hands over the configuration the last successful apply recorded.
-        templates = Path(settings.templates) if settings.templates else None
-        resolved = rollback_target() or load_instance(_instance_path(instance), templates)
+        resolved = _resolve(_instance_path(instance, project_dir), settings, preloaded)
     except ConfigError as exc:
         # Nothing is registered: the preview stops with the validation report and no resource changes.
         raise pulumi.RunError(str(exc)) from None
@@ -362,8 +402,8 @@ def run() -> None:
         provider_settings=_provider_settings(config),
         owner=owner,
         # Skipped checkpoints (fast mode) leave no pending creates: the providers' create journal stands in.
-        pending={**journaled_creates(), **pending_creates()},
-        adoption=preflight.adoption(config, resolved, url, owner) if settings.adopt_existing else None,
+        pending={**journaled_creates(project_dir), **pending_creates(project_dir)},
+        adoption=preflight.adoption(config, resolved, url, owner, project_dir) if settings.adopt_existing else None,
         secrets=secrets,
     )
     registered: list[pulumi.Resource] = []
@@ -374,4 +414,4 @@ def run() -> None:
     # the declared counts as if they had been applied (the engine keeps the previous value instead).
     ids = [r.id for r in registered if isinstance(r, pulumi.CustomResource)]
     pulumi.export("nodes", pulumi.Output.all(*ids).apply(lambda _: summary))
-    record_applied(resolved, url, registered)
+    record_applied(resolved, url, registered, project_dir)

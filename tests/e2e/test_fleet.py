@@ -3,6 +3,10 @@
 Three stacks of the demo tree (bank-a staging, bank-b prod, and bank-a prod with a token the emulator
 refuses) run at once: the refused one fails alone with one clear line, the others converge; then a
 `--changed-since` preview selects only the stack an edit reaches, and a refresh counts drift.
+
+The programs run inline (the default), several in the fleet process at once: bank-b is managed by a second
+Director (another emulator, URL and token), so a stack that got another stack's config, cached session or
+outputs would write to the wrong Director, be refused, or record the wrong exports.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from tests.e2e.conftest import copy_project
 pytestmark = pytest.mark.e2e
 
 TOKEN = "e2e-fleet-director-token-51c2"
+TOKEN_B = "e2e-fleet-second-director-7d0e"
 
 
 @dataclass
@@ -33,6 +38,12 @@ class Fleet:
     project: Path
     env: dict[str, str]
     emu: Any
+    """The Director of bank-a."""
+    emu_b: Any
+    """The Director of bank-b."""
+
+    def director_of(self, instance: str) -> Any:
+        return self.emu_b if "bank-b" in instance else self.emu
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -59,20 +70,25 @@ class Fleet:
 @pytest.fixture
 def fleet(tmp_path: Path, pulumi_env: dict[str, str]) -> Iterator[Fleet]:
     project = copy_project(tmp_path)
-    fleets = [project / "fleets" / "bank-a" / "fleet.yaml", project / "fleets" / "bank-b" / "fleet.yaml"]
-    cfg = EmulatorConfig.from_fleet_files(fleets, token=TOKEN)
-    with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
-        # Each stack carries its token (DIRECTOR_TOKEN, which would win over it, stays unset); the emulator
-        # refuses the one of bank-a-prod.
+    cfg_a = EmulatorConfig.from_fleet_files([project / "fleets" / "bank-a" / "fleet.yaml"], token=TOKEN)
+    cfg_b = EmulatorConfig.from_fleet_files([project / "fleets" / "bank-b" / "fleet.yaml"], token=TOKEN_B)
+    with (
+        Emulator.start(cfg_a, host="127.0.0.1", port=0) as emu,
+        Emulator.start(cfg_b, host="127.0.0.1", port=0) as emu_b,
+    ):
+        # Each stack carries its Director and token (DIRECTOR_TOKEN, which would win over it, stays unset);
+        # the emulator refuses the one of bank-a-prod.
         for instance in (project / "fleets").glob("*/*/instance.yaml"):
-            token = "not-the-director-token" if instance.parent.name == "prod" and "bank-a" in str(instance) else TOKEN
+            url, token = (emu_b.url, TOKEN_B) if "bank-b" in str(instance) else (emu.url, TOKEN)
+            if instance.parent.name == "prod" and "bank-a" in str(instance):
+                token = "not-the-director-token"
             # The demo users' passwords in plain text, like the token: a test stack file (docs/secrets.md).
             (instance.parent / "stack.yaml").write_text(
-                f"config:\n  cac-director:directorUrl: {emu.url}\n  cac-director:token: {token}\n"
+                f"config:\n  cac-director:directorUrl: {url}\n  cac-director:token: {token}\n"
                 "  cac-director:userPasswords: {banka-tester: fleet-pass-1, bankb-analyst: fleet-pass-2}\n"
             )
         env = {k: v for k, v in pulumi_env.items() if k != "DIRECTOR_TOKEN"}
-        yield Fleet(project, env, emu)
+        yield Fleet(project, env, emu, emu_b)
     runtime.reset()
 
 
@@ -83,9 +99,23 @@ def _live_names(fleet: Fleet, instance: str) -> set[str]:
         for collection in ("Repos", "DeviceGroups", "RoutingPolicies"):
             names |= {
                 f"{node.name}/{o['name'] if 'name' in o else o['policy_name']}"
-                for o in fleet.emu.objects(resolved.fleet.pool_uuid, node.logpoint_id, collection)
+                for o in fleet.director_of(instance).objects(resolved.fleet.pool_uuid, node.logpoint_id, collection)
             }
     return names
+
+
+def _state(fleet: Fleet, stack: str) -> dict[str, Any]:
+    proc = subprocess.run(
+        ["pulumi", "stack", "export", "--stack", stack, "--non-interactive"],
+        cwd=fleet.project,
+        env=fleet.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    deployment: dict[str, Any] = json.loads(proc.stdout)["deployment"]
+    return deployment
 
 
 def test_fleet_up_isolates_a_failing_stack_then_preview_selects_by_git_change_and_refresh_counts_drift(
@@ -103,6 +133,14 @@ def test_fleet_up_isolates_a_failing_stack_then_preview_selects_by_git_change_an
         assert {c["op"] for c in stacks[name]["changed"]} == {"create"}
     assert "dn-stg-01/repo-audit" in _live_names(fleet, "fleets/bank-a/staging/instance.yaml")
     assert "aio-01/repo-windows" in _live_names(fleet, "fleets/bank-b/prod/instance.yaml")
+    # Run inline at once, each stack recorded its own resources, exports and (encrypted) token.
+    for name, url, token in (("bank-a-staging", fleet.emu.url, TOKEN), ("bank-b-prod", fleet.emu_b.url, TOKEN_B)):
+        state = _state(fleet, name)
+        urns = [r["urn"] for r in state["resources"]]
+        assert len(urns) > 20 and all(f"urn:pulumi:{name}::cac-director::" in urn for urn in urns), urns
+        outputs = next(r for r in state["resources"] if r["type"] == "pulumi:pulumi:Stack")["outputs"]
+        assert (outputs["instance"], outputs["director"]) == (name, url)
+        assert token not in json.dumps(state)
     # Every stack's full log is kept; nothing was written to the project root; each stack's config file beside
     # its instance got the instance and the passphrase salt.
     for item in stacks.values():
@@ -129,19 +167,39 @@ def test_fleet_up_isolates_a_failing_stack_then_preview_selects_by_git_change_an
     assert (only["create"], only["update"], only["delete"]) == (0, 1, 0)
     assert only["changed"] == [{"name": "aio-01/bb-fw-01", "type": "Device", "op": "update"}]
 
-    # No change on the staging stack: exit 0, and the table for people.
-    table = fleet.run("fleet", "preview", "--stack", "bank-a-staging")
-    assert table.returncode == 0, table.stdout + table.stderr
-    assert "bank-a-staging" in table.stdout and "same" in table.stdout.splitlines()[0]
+    # bank-b's token becomes a secret of its stack config; both stacks previewed at once, inline, each with its
+    # own Director, token and plan (bank-b the one edit, staging none); the table for people.
+    stack_b = fleet.project / "fleets/bank-b/prod/stack.yaml"
+    secret = subprocess.run(
+        [
+            *("pulumi", "config", "set", "--secret", "cac-director:token", TOKEN_B),
+            *("--stack", "bank-b-prod", "--config-file", str(stack_b), "--non-interactive"),
+        ],
+        cwd=fleet.project,
+        env=fleet.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert secret.returncode == 0 and TOKEN_B not in stack_b.read_text(), secret.stderr
+    table = fleet.run("fleet", "preview", "--stack", "bank-a-staging", "--stack", "bank-b-prod")
+    assert table.returncode == 1, table.stdout + table.stderr
+    assert "same" in table.stdout.splitlines()[0]
+    rows = {
+        cells[0]: cells[1:5] for cells in ([c.strip() for c in line.split("│")] for line in table.stdout.splitlines())
+    }
+    assert rows["bank-a-staging"][:3] == ["0", "0", "0"] and int(rows["bank-a-staging"][3]) > 20, table.stdout
+    assert rows["bank-b-prod"][:3] == ["0", "1", "0"], table.stdout
     assert "preview started" in table.stderr  # progress per stack while it runs
 
     # Drift: an out-of-band edit on bank-b is counted by refresh and named.
     resolved = load_instance(fleet.project / "fleets/bank-b/prod/instance.yaml")
     node = next(iter(resolved.nodes.values()))
     repo = next(
-        o for o in fleet.emu.objects(resolved.fleet.pool_uuid, node.logpoint_id, "Repos") if o["name"] == "repo-soc"
+        o for o in fleet.emu_b.objects(resolved.fleet.pool_uuid, node.logpoint_id, "Repos") if o["name"] == "repo-soc"
     )
-    fleet.emu.oob_update(
+    fleet.emu_b.oob_update(
         resolved.fleet.pool_uuid,
         node.logpoint_id,
         "Repos",

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import base64
+import pickle
 import subprocess
 import sys
 import textwrap
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pulumi.dynamic.dynamic as sdk_dynamic
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
@@ -81,3 +85,25 @@ def test_the_sdk_still_needs_the_guard() -> None:
     unguarded = _construct_resources("unguarded", 2000)
     assert unguarded.returncode != 0
     assert "RecursionError" in unguarded.stderr
+
+
+def test_serialization_from_several_threads_leaves_the_pickler_as_found() -> None:
+    """Inline programs of `cac-director fleet` register resources from several threads at once; the SDK swaps
+    ``pickle.Pickler`` process-wide during each serialization, so unguarded threads leave it swapped."""
+    before = (pickle.Pickler, pickle._Pickler._batch_setitems)  # type: ignore[attr-defined]
+    expected = {name: sdk_dynamic.serialize_provider(PROVIDERS[name]()) for name in sorted(PROVIDERS)}
+    start = threading.Barrier(8)
+
+    def serialize_all() -> dict[str, set[str]]:
+        start.wait()
+        seen: dict[str, set[str]] = {name: set() for name in expected}
+        for _ in range(50):
+            for name in expected:
+                seen[name].add(sdk_dynamic.serialize_provider(PROVIDERS[name]()))
+        return seen
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: serialize_all(), range(8)))
+    for seen in results:
+        assert seen == {name: {value} for name, value in expected.items()}
+    assert (pickle.Pickler, pickle._Pickler._batch_setitems) == before  # type: ignore[attr-defined]
