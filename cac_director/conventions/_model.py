@@ -19,4 +19,4 @@ PositiveInt = Annotated[int, Field(ge=1)]
 class StrictModel(BaseModel):
     """Closed (a typo in a key is an error) and strict (``"30"`` is not a number) model."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
