@@ -1,8 +1,8 @@
 """What a provider process imports: only the layers a provider uses, and no pydantic model is built.
 
 Every stack starts up to ``providerProcesses`` provider processes (and a fleet, that many per stack), each of
-which imports what unpickling its provider imports (docs/performance.md "Start-up"). These tests pin the
-module sets, not seconds, so a stray import cannot make every process slower unnoticed.
+which imports what unpickling its provider imports (docs/performance.md "Start-up and per-operation cost").
+These tests pin the module sets, not seconds, so a stray import cannot make every process slower unnoticed.
 """
 
 from __future__ import annotations
