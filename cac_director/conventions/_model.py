@@ -19,4 +19,6 @@ PositiveInt = Annotated[int, Field(ge=1)]
 class StrictModel(BaseModel):
     """Closed (a typo in a key is an error) and strict (``"30"`` is not a number) model."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Schemas are built on first validation: a provider process imports every type file but never validates
+    # the YAML model, and building them all at import was most of its start-up (docs/performance.md).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)

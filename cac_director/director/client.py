@@ -17,7 +17,7 @@ from cac_director.director.orders import (
     poll_intervals,
 )
 from cac_director.director.session import AmbiguousWrite, Session
-from cac_director.director.single_flight import SingleFlightCache
+from cac_director.director.single_flight import SingleFlightCache, StampedLoads
 from cac_director.errors import (
     CreateUnconfirmed,
     DirectorError,
@@ -54,6 +54,15 @@ class DirectorClient:
         self.base = f"/configapi/{pool_uuid}/{node_id}"
         self._lookups: SingleFlightCache[dict[str, str]] = SingleFlightCache()
         self._remote_repos: list[str] | None = None
+        # Raw listings of the node's collections (GET lists and fetch orders), stamped with when they began,
+        # so that a listing can answer for several creates or for two types of one collection (_SharedReads).
+        self._listings: StampedLoads[builtins.list[Any]] = StampedLoads()
+        # A refresh's own listings: shared between the types of one collection, never with other reads (an
+        # object may have changed out of band since a create's listing).
+        self._refresh_listings: StampedLoads[builtins.list[Any]] = StampedLoads()
+        # When this process last wrote to the node (a write's start and its end): shared reads never answer
+        # from a listing begun before it.
+        self._written = time.monotonic()
 
     def __repr__(self) -> str:
         return f"DirectorClient(url={self.settings.url!r}, pool={self.pool_uuid!r}, node={self.node_name!r})"
@@ -66,8 +75,12 @@ class DirectorClient:
     def _get(self, path: str, action: str) -> Any:
         return self.session.request("GET", f"{self.base}/{path}", idempotent=True, what=self._what(action)).body
 
+    def _wrote(self) -> None:
+        self._written = max(self._written, time.monotonic())
+
     def _submit(self, method: str, path: str, data: dict[str, Any], action: str, *, idempotent: bool) -> str:
         """Send a write and return its monitor path (the order is not awaited)."""
+        self._wrote()
         reply = self.session.request(
             method, f"{self.base}/{path}", json={"data": data}, idempotent=idempotent, what=self._what(action)
         )
@@ -119,24 +132,31 @@ class DirectorClient:
 
     def fetch_rows(self, fetch_path: str, action: str) -> builtins.list[Any]:
         """The rows of the fetch order at ``fetch_path`` below the node (waited for)."""
+        began = time.monotonic()
         # A fetch order only reads, so resending it is harmless.
         reply = self.session.request(
             "POST", f"{self.base}/{fetch_path}", json={"data": {}}, idempotent=True, what=self._what(action)
         )
         body = reply.body if isinstance(reply.body, dict) else {}
         response = self.wait_order(str(body.get("message")), action=action)
-        return _as_list(response.get("rows"))
+        rows = _as_list(response.get("rows"))
+        self._listings.record(("fetch", fetch_path), began, rows)
+        return rows
 
     # -- reads ---------------------------------------------------------------------------------------
 
-    def list(self, conv: ResourceConventions) -> list[dict[str, Any]]:
+    def list(self, conv: ResourceConventions, *, shared: bool = False) -> list[dict[str, Any]]:
         """Every live object of ``conv`` on this node, as wire read objects (``id`` always set).
 
         A listing is also the freshest name -> id table there is: it replaces the cached lookup table of
         ``conv`` (and of devices, for collectors), so a refresh never lists a collection twice.
+        ``shared`` (a refresh): an earlier shared listing of the collection begun since this process last
+        wrote to the node answers (static and dynamic lists share one ``GET Lists``); otherwise the
+        collection is listed now.
         """
-        objects, table = conv.listing_hook.list_objects(conv, self, f"listing {conv.api_resource}")
-        self._lookups.put(conv.yaml_section, table)
+        reads = _SharedReads(self, self._refresh_listings, self._written) if shared else self
+        objects, table = conv.listing_hook.list_objects(conv, reads, f"listing {conv.api_resource}")
+        reads.put_names(conv.yaml_section, table)
         return objects
 
     def get(self, conv: ResourceConventions, obj_id: str) -> dict[str, Any]:
@@ -153,10 +173,15 @@ class DirectorClient:
                 return obj
         raise NotFound(f"{conv.type_name} {obj_id} does not exist on node {self.node_name}", status=404)
 
-    def find(self, conv: ResourceConventions, name: str) -> dict[str, Any] | None:
-        """The object whose name key is ``name`` (a device name for SyslogCollector), or None."""
-        objects, table = conv.listing_hook.list_objects(conv, self, f"listing {conv.api_resource}")
-        self._lookups.put(conv.yaml_section, table)
+    def find(self, conv: ResourceConventions, name: str, *, since: float | None = None) -> dict[str, Any] | None:
+        """The object whose name key is ``name`` (a device name for SyslogCollector), or None.
+
+        ``since`` (a ``time.monotonic()`` value): any listing of the collection begun at or after it may
+        answer, e.g. the moment a create's order finished; by default the collection is listed now.
+        """
+        reads = _SharedReads(self, self._listings, since) if since is not None else self
+        objects, table = conv.listing_hook.list_objects(conv, reads, f"listing {conv.api_resource}")
+        reads.put_names(conv.yaml_section, table)
         obj_id = table.get(name)
         return next((obj for obj in objects if obj_id is not None and obj["id"] == obj_id), None)
 
@@ -164,24 +189,35 @@ class DirectorClient:
 
     def get_items(self, path: str, action: str) -> builtins.list[Any]:
         """The items of the GET list at ``path`` below the node."""
-        return _as_list(self._get(path, action))
+        began = time.monotonic()
+        items = _as_list(self._get(path, action))
+        self._listings.record(("get", path), began, items)
+        return items
 
     def put_names(self, section: str, table: dict[str, str]) -> None:
         """Replace the cached name -> id table of ``section``."""
         self._lookups.put(section, table)
 
-    def _wait_visible(self, conv: ResourceConventions, name: str, window: float) -> dict[str, Any] | None:
-        """Find by name, re-listing for up to ``window`` seconds (lists lag behind orders, §5.5)."""
+    def _wait_visible(
+        self, conv: ResourceConventions, name: str, window: float, *, since: float | None = None
+    ) -> dict[str, Any] | None:
+        """Find by name, re-listing for up to ``window`` seconds (lists lag behind orders, §5.5).
+
+        The first look may use any listing begun at or after ``since`` (default: now); each later one lists
+        again, after the miss.
+        """
         deadline = time.monotonic() + window
         intervals = poll_intervals(self.settings.poll_initial, self.settings.poll_max)
+        since = time.monotonic() if since is None else since
         while True:
-            found = self.find(conv, name)
+            found = self.find(conv, name, since=since)
             if found is not None:
                 return found
             wait = next(intervals)
             if time.monotonic() + wait > deadline:
                 return None
             time.sleep(wait)
+            since = time.monotonic()
 
     # -- writes --------------------------------------------------------------------------------------
 
@@ -197,6 +233,7 @@ class DirectorClient:
         found: dict[str, Any] | None = None
         attempt = 0
         maybe_sent = False
+        finished: float | None = None
         try:
             while True:
                 try:
@@ -217,6 +254,8 @@ class DirectorClient:
                 maybe_sent = True
                 try:
                     self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
+                    finished = time.monotonic()
+                    self._wrote()
                 except OrderFailed:
                     # After an ambiguous first attempt, a refused resend most likely met the first one's object.
                     found = self.find(conv, name) if attempt else None
@@ -231,7 +270,9 @@ class DirectorClient:
                 raise CreateUnconfirmed(str(exc)) from None
             raise
         if found is None:
-            found = self._wait_visible(conv, name, self.settings.list_lag_timeout)
+            # Any listing begun after the order finished holds the new object (names are unique per type
+            # and node), so creates finishing together share one instead of listing once each.
+            found = self._wait_visible(conv, name, self.settings.list_lag_timeout, since=finished)
         if found is None:
             raise CreateUnconfirmed(
                 f"{action} on node {self.node_name}: the order succeeded but the object did not appear in the "
@@ -258,6 +299,7 @@ class DirectorClient:
             data = conv.singleton.save_body(conv, self.get(conv, obj_id), data)
             message = self._submit("POST", conv.api_resource, data, action, idempotent=True)
             self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
+            self._wrote()
             return self.get(conv, obj_id)
         if conv.kept_on_edit:
             data.update(self._kept_fields(conv, obj_id, data))
@@ -266,6 +308,7 @@ class DirectorClient:
         # PUT replaces with the same body: resending after an ambiguous failure cannot duplicate anything.
         message = self._submit("PUT", f"{conv.write_path}/{obj_id}", data, action, idempotent=True)
         self.wait_order(message, action=action, resource_type=conv.type_name, name=name)
+        self._wrote()
         current = self.get(conv, obj_id)
         return self._apply_activation(conv, current, body, name, action)
 
@@ -289,6 +332,7 @@ class DirectorClient:
         if conv.singleton:
             return  # never deleted (§7.16): the node keeps its settings as they are
         action = f"deleting {conv.type_name} '{name or obj_id}'"
+        self._wrote()
         try:
             if conv.deactivate_before_delete:
                 self.action(conv, obj_id, "deactivate", name=name)
@@ -301,6 +345,8 @@ class DirectorClient:
         except OrderFailed:
             if self._exists(conv, obj_id):
                 raise
+        finally:
+            self._wrote()
         self._forget(conv, name)
 
     def _exists(self, conv: ResourceConventions, obj_id: str) -> bool:
@@ -317,7 +363,9 @@ class DirectorClient:
         act = f"{verb} {conv.type_name} '{name or obj_id}'"
         # activate/deactivate, changePassword and settings actions (notifications) set a state: resending is harmless.
         message = self._submit("POST", f"{conv.api_resource}/{obj_id}/{verb}", data or {}, act, idempotent=True)
-        return self.wait_order(message, action=act, resource_type=conv.type_name, name=name)
+        response = self.wait_order(message, action=act, resource_type=conv.type_name, name=name)
+        self._wrote()
+        return response
 
     def _apply_activation(
         self, conv: ResourceConventions, live: dict[str, Any], body: dict[str, Any], name: str, action: str
@@ -424,3 +472,32 @@ class DirectorClient:
             elif isinstance(item, str):
                 paths.append(item)
         return paths
+
+
+class _SharedReads:
+    """The reads of a listing hook that may answer from a listing begun at or after ``since``.
+
+    A shared listing may be older than what another thread has learnt since (a name it created, one it
+    deleted), so only a listing this call made replaces the cached name -> id tables.
+    """
+
+    def __init__(self, client: DirectorClient, listings: StampedLoads[builtins.list[Any]], since: float) -> None:
+        self._client = client
+        self._listings = listings
+        self._since = since
+        self._shared = False
+
+    def _load(self, key: tuple[str, str], loader: Callable[[], builtins.list[Any]]) -> builtins.list[Any]:
+        items, loaded = self._listings.get(key, self._since, loader)
+        self._shared = self._shared or not loaded
+        return list(items)
+
+    def get_items(self, path: str, action: str) -> builtins.list[Any]:
+        return self._load(("get", path), lambda: _as_list(self._client._get(path, action)))
+
+    def fetch_rows(self, path: str, action: str) -> builtins.list[Any]:
+        return self._load(("fetch", path), lambda: self._client.fetch_rows(path, action))
+
+    def put_names(self, section: str, table: dict[str, str]) -> None:
+        if not self._shared:
+            self._client.put_names(section, table)

@@ -7,6 +7,7 @@ refresh whose first reads of a type arrive together lists that collection once p
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -61,3 +62,39 @@ class SingleFlightCache(Generic[V]):
                 self._values[key] = value
                 self._generations[key] = self._generations.get(key, 0) + 1
             return value
+
+
+class StampedLoads(Generic[V]):
+    """The latest load per key, stamped with the moment it began; loads of one key run one at a time.
+
+    ``get(key, since, loader)`` answers with the latest value if its load began at or after ``since``, and
+    loads otherwise. A load that began after ``since`` saw everything that was done before ``since``: a
+    create whose order finished at ``since`` is in any listing begun since, so creates finishing together
+    share one listing, and one that finishes while a listing runs waits for the next one.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, tuple[float, V]] = {}
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get(self, key: Hashable, since: float, loader: Callable[[], V]) -> tuple[V, bool]:
+        """The value and whether this call loaded it (False: a load begun at or after ``since`` answered)."""
+        with self._guard:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._guard:
+                stamped = self._values.get(key)
+            if stamped is not None and stamped[0] >= since:
+                return stamped[1], False
+            began = time.monotonic()
+            value = loader()
+            self.record(key, began, value)
+            return value, True
+
+    def record(self, key: Hashable, began: float, value: V) -> None:
+        """Keep a value loaded elsewhere (begun at ``began``) if it is the latest one."""
+        with self._guard:
+            stamped = self._values.get(key)
+            if stamped is None or stamped[0] <= began:
+                self._values[key] = (began, value)

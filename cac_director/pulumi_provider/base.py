@@ -533,10 +533,13 @@ class DirectorProvider(ResourceProvider):
         return ReadResult(id_, self._outs(props, live, node.resolver))
 
     def _read_one(self, node: runtime.Node, id_: str) -> dict[str, Any] | None:
-        """One list per type per node for a whole refresh, then answers from it; a miss is checked by id."""
+        """One list per collection per node for a whole refresh, then answers from it; a miss is checked by id."""
         conv = self.conventions
         client = node.client
-        table = node.listings.get(conv.type_name, lambda: {object_id(obj): obj for obj in client.list(conv)})
+        # shared: types of one collection (static and dynamic lists) read one listing of it.
+        table = node.listings.get(
+            conv.type_name, lambda: {object_id(obj): obj for obj in client.list(conv, shared=True)}
+        )
         if id_ in table:
             return table[id_]
         try:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cac_director.config.models._values import check_director_url
 from cac_director.constants import CONFIG_NAMESPACE
+from cac_director.conventions._values import check_director_url
 
 NAMESPACE = CONFIG_NAMESPACE
 Getter = Callable[[str], str | None]

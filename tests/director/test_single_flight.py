@@ -1,4 +1,4 @@
-"""SingleFlightCache: one load per key under concurrent misses, atomic copy-on-write updates."""
+"""SingleFlightCache: one load per key under concurrent misses, atomic copy-on-write updates; StampedLoads."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from cac_director.director.single_flight import SingleFlightCache
+from cac_director.director.single_flight import SingleFlightCache, StampedLoads
 
 HANG_GUARD = 60.0
 
@@ -87,3 +87,32 @@ def test_update_replaces_without_mutating_what_readers_hold() -> None:
     assert cache.peek("k") == {"a": "1", "b": "2"}
     cache.update("missing", lambda table: {**table, "x": "y"})
     assert cache.peek("missing") is None
+
+
+def test_stamped_loads_answer_only_with_a_load_begun_at_or_after_since() -> None:
+    loads: StampedLoads[int] = StampedLoads()
+    counter = iter(range(1, 100))
+    before = time.monotonic()
+    assert loads.get("k", before, lambda: next(counter)) == (1, True)
+    assert loads.get("k", before, lambda: next(counter)) == (1, False)
+    assert loads.get("k", time.monotonic(), lambda: next(counter)) == (2, True)
+
+
+def test_a_caller_arriving_during_a_load_waits_for_the_next_one() -> None:
+    # The create whose order finishes while a listing runs must not take that listing: it may miss the object.
+    loads: StampedLoads[str] = StampedLoads()
+    in_flight, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        in_flight.set()
+        assert release.wait(HANG_GUARD)
+        return "begun before"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(loads.get, "k", time.monotonic(), slow)
+        assert in_flight.wait(HANG_GUARD)
+        arrived = time.monotonic()
+        second = pool.submit(loads.get, "k", arrived, lambda: "begun after")
+        release.set()
+        assert first.result(HANG_GUARD) == ("begun before", True)
+        assert second.result(HANG_GUARD) == ("begun after", True)

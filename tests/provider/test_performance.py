@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -122,3 +123,62 @@ def test_each_node_gets_one_provider_process_up_to_the_cap() -> None:
     }
     assert set(_layout(2, 16).values()) == {"cac-director-00", "cac-director-01"}
     assert set(_layout(3, 0).values()) == {None}  # 0: the default provider, as before
+
+
+def _repos_client(emu: Any) -> Any:
+    runtime.reset()
+    return node_client(ClientSettings(url=emu.url, token=TOKEN, pool_uuid=POOL), NODE, "dn-01")
+
+
+def test_a_create_finds_its_id_in_any_listing_begun_after_its_order(fresh) -> None:
+    client = _repos_client(fresh)
+    repos = PROVIDERS["Repo"].conventions
+    body = {"name": "shared-a", "hiddenrepopath": [{"path": "/data/hot/", "retention": 7}]}
+    first_id, _ = client.create(repos, body, name="shared-a")
+    fresh.reset_request_log()
+    # A second create's order finishes; a listing begun after that (another create's, a lookup's) answers.
+    second_id, _ = client.create(repos, {**body, "name": "shared-b"}, name="shared-b")
+    assert fresh.request_counts().get("GET /configapi/{pool}/{node}/Repos") == 1
+    finished = time.monotonic()
+    listed = {obj["name"]: obj["id"] for obj in client.list(repos)}
+    fresh.reset_request_log()
+    assert client.find(repos, "shared-a", since=finished)["id"] == listed["shared-a"] == first_id
+    assert client.find(repos, "shared-b", since=finished)["id"] == listed["shared-b"] == second_id
+    assert fresh.request_counts().get("GET /configapi/{pool}/{node}/Repos", 0) == 0
+    # One begun before the moment asked for never answers: the collection is listed again.
+    assert client.find(repos, "shared-b", since=time.monotonic())["id"] == second_id
+    assert fresh.request_counts().get("GET /configapi/{pool}/{node}/Repos") == 1
+
+
+def test_concurrent_creates_never_list_more_than_once_each_and_get_their_own_ids(fresh) -> None:
+    fresh.set_runtime_config(order_delay=0.2)
+    try:
+        client = _repos_client(fresh)
+        repos = PROVIDERS["Repo"].conventions
+        names = [f"together-{i}" for i in range(8)]
+        body = {"hiddenrepopath": [{"path": "/data/hot/", "retention": 7}]}
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            ids = list(pool.map(lambda name: client.create(repos, {**body, "name": name}, name=name)[0], names))
+    finally:
+        fresh.set_runtime_config(order_delay=0.0)
+    stored = {o["name"]: o["id"] for o in fresh.objects(POOL, NODE, "Repos")}
+    assert ids == [stored[name] for name in names]
+    assert 1 <= fresh.request_counts().get("GET /configapi/{pool}/{node}/Repos", 0) <= len(names)
+
+
+def test_a_refresh_lists_one_collection_once_for_the_types_that_share_it(fresh, target, make_provider) -> None:
+    static, dynamic = make_provider(PROVIDERS["StaticList"]), make_provider(PROVIDERS["DynamicList"])
+    made_static = static.create(static.check({}, {"name": "BAD_IPS", "lists": ["10.0.0.1"], "target": target}).inputs)
+    age = {"agelimit_day": 1, "agelimit_hour": 0, "agelimit_minute": 0}
+    made_dynamic = dynamic.create(dynamic.check({}, {"name": "SEEN_USERS", **age, "target": target}).inputs)
+    runtime.reset()  # a refresh is a new provider process
+    fresh.reset_request_log()
+    static, dynamic = make_provider(PROVIDERS["StaticList"]), make_provider(PROVIDERS["DynamicList"])
+    assert static.read(made_static.id, made_static.outs).id == made_static.id
+    assert dynamic.read(made_dynamic.id, made_dynamic.outs).id == made_dynamic.id
+    assert fresh.request_counts().get("GET /configapi/{pool}/{node}/Lists") == 1
+    # A write of this process makes the next shared read list again: it never answers from before a write.
+    static.delete(made_static.id, made_static.outs)
+    fresh.reset_request_log()
+    assert static.read(made_static.id, made_static.outs).id is None
+    assert fresh.request_counts().get("GET /configapi/{pool}/{node}/Lists") == 1
