@@ -56,6 +56,24 @@ def _rule_fields_by_category(policy: Mapping[str, Any]) -> Iterator[Finding]:
                 yield Finding("missing-field", "'type' is required for a type_based rule", "type", hint, within)
 
 
+_GEO_SPECIFICATIONS = [
+    {
+        "source": "geoip",
+        "criteria": [{"type": "KeyPresents", "key": "source_address", "value": ""}],
+        "rules": [
+            {
+                "category": "simple",
+                "operation": "Equals",
+                "prefix": False,
+                "event_key": "source_address",
+                "source_key": "ip",
+            }
+        ],
+    }
+]
+"""The contract example's one specification (the edit changes only the description)."""
+
+
 ENRICHMENT_POLICIES = ResourceConventions(
     type_name="EnrichmentPolicy",
     model=EnrichmentPolicy,
@@ -75,43 +93,7 @@ ENRICHMENT_POLICIES = ResourceConventions(
         "specifications[].rules[]": {"operation": "Equals", "prefix": False},
     },
     example=Example(
-        model={
-            "name": "ep-geo",
-            "description": "geo",
-            "specifications": [
-                {
-                    "source": "geoip",
-                    "criteria": [{"type": "KeyPresents", "key": "source_address", "value": ""}],
-                    "rules": [
-                        {
-                            "category": "simple",
-                            "operation": "Equals",
-                            "prefix": False,
-                            "event_key": "source_address",
-                            "source_key": "ip",
-                        }
-                    ],
-                }
-            ],
-        },
-        updated={
-            "name": "ep-geo",
-            "description": "geo, updated",
-            "specifications": [
-                {
-                    "source": "geoip",
-                    "criteria": [{"type": "KeyPresents", "key": "source_address", "value": ""}],
-                    "rules": [
-                        {
-                            "category": "simple",
-                            "operation": "Equals",
-                            "prefix": False,
-                            "event_key": "source_address",
-                            "source_key": "ip",
-                        }
-                    ],
-                }
-            ],
-        },
+        model={"name": "ep-geo", "description": "geo", "specifications": _GEO_SPECIFICATIONS},
+        updated={"name": "ep-geo", "description": "geo, updated", "specifications": _GEO_SPECIFICATIONS},
     ),
 )

@@ -20,8 +20,10 @@ from cac_director.conventions._listing import DeviceApps
 from cac_director.conventions._model import NonEmpty, RefName, StrictModel
 from cac_director.conventions._values import IPAddress
 from cac_director.conventions.syslog_collectors import (
+    COLLECTOR_COMPUTED,
     COLLECTOR_FIELDS,
     PROCESSPOLICY_DOC,
+    PROCESSPOLICY_REFERENCE,
     PROXY_IP_DOC,
     Parser,
     ProxyCondition,
@@ -61,14 +63,14 @@ POLICY_SYSLOG_COLLECTORS = ResourceConventions(
     "in syslogCollectors, keyed by device",
     references=(
         Reference("policy", "logCollectionPolicies", wire="id"),
-        Reference("processpolicy", "processingPolicies", wire="id", none_sentinel=True),
+        PROCESSPOLICY_REFERENCE,
     ),
     writable_fields=("policy", *COLLECTOR_FIELDS),
     required_fields=("policy", "proxy_condition"),
     immutable_fields=("policy",),
     # policy_id is on every entry of a policy's col_apps (§7.15); the listing sets it too.
     read_renames={"policy_id": "policy"},
-    computed_fields=frozenset({"uuid", "sid", "app", "id"}),
+    computed_fields=COLLECTOR_COMPUTED,
     create_only_fields=("policy_id",),
     wire_keys={"policy": "policy_id"},
     listing_hook=DeviceApps(

@@ -76,6 +76,11 @@ def proxy_mode_fields(collector: Mapping[str, Any]) -> Iterator[Finding]:
             yield from forbid(collector, field, "when proxy_condition is None")
 
 
+PROCESSPOLICY_REFERENCE = Reference("processpolicy", "processingPolicies", wire="id", none_sentinel=True)
+COLLECTOR_COMPUTED = frozenset({"uuid", "sid", "app", "id"})
+"""What the Director adds to a collector, whichever object holds it (§7.8)."""
+
+
 SYSLOG_COLLECTORS = ResourceConventions(
     type_name="SyslogCollector",
     model=SyslogCollector,
@@ -88,14 +93,14 @@ SYSLOG_COLLECTORS = ResourceConventions(
     "policySyslogCollectors, keyed by policy",
     references=(
         Reference("device", "devices", wire="id"),
-        Reference("processpolicy", "processingPolicies", wire="id", none_sentinel=True),
+        PROCESSPOLICY_REFERENCE,
     ),
     writable_fields=("device", *COLLECTOR_FIELDS),
     required_fields=("device", "proxy_condition"),
     immutable_fields=("device",),
     # device_id is the client's own addition to read objects found in a device's col_apps.
     read_renames={"device_id": "device"},
-    computed_fields=frozenset({"uuid", "sid", "app", "id"}),
+    computed_fields=COLLECTOR_COMPUTED,
     ordered_lists=(),
     create_only_fields=("device_id",),
     wire_keys={"device": "device_id"},
