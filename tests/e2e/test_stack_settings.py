@@ -47,6 +47,8 @@ def project(tmp_path: Path, pulumi_cli_factory: Any) -> Iterator[tuple[PulumiCLI
         cli.run("config", "set", "cac-director:instance", INSTANCE)
         cli.run("config", "set", "cac-director:directorUrl", emu.url)
         cli.run("config", "set", "--secret", "cac-director:token", TOKEN)
+        # Bank B prod declares a user: its password comes from the stack's secret map (docs/secrets.md).
+        cli.run("config", "set", "--secret", "--path", "cac-director:userPasswords.bankb-analyst", "settings-pass-1")
         yield cli, emu
 
 
