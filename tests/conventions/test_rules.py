@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import pytest
 
 import cac_director.conventions
 from cac_director.conventions import REGISTRY, Finding, by_section
+from tests.imports import imported_modules
 
 CONVENTIONS = Path(cac_director.conventions.__file__).parent
 
@@ -105,16 +105,6 @@ def test_the_rules_are_declared_by_the_types_they_check() -> None:
     }
 
 
-def _imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
-
-
 def test_the_type_files_are_the_bottom_layer() -> None:
     # conventions -> config/director/emulator -> providers/export -> cli: the type files import no package above.
     files = sorted(CONVENTIONS.glob("*.py"))
@@ -122,9 +112,9 @@ def test_the_type_files_are_the_bottom_layer() -> None:
     above = {
         f"{path.name}: {name}"
         for path in files
-        for name in _imported_modules(path)
+        for name in imported_modules(path)
         if name.startswith("cac_director")
         and not name.startswith(("cac_director.conventions", "cac_director.constants"))
     }
     assert not above, sorted(above)
-    assert "cac_director.constants" in _imported_modules(CONVENTIONS / "syslog_collectors.py")
+    assert "cac_director.constants" in imported_modules(CONVENTIONS / "syslog_collectors.py")

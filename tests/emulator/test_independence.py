@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import cac_director.emulator
 from cac_director.emulator.kinds import KINDS, MODULES
+from tests.imports import imported_modules
 
 EMULATOR = Path(cac_director.emulator.__file__).parent
 ALLOWED_OUTSIDE = ("cac_director.config.fleet", "cac_director.config.issues", "cac_director.errors")
@@ -15,23 +15,13 @@ ENTRY_POINT = ("__main__.py", "cac_director.cli.emulator")
 """``python -m cac_director.emulator`` hands over to the CLI command; nothing of the oracle runs through it."""
 
 
-def _imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
-
-
 def test_emulator_imports_nothing_of_the_product_but_the_fleet_model() -> None:
     files = sorted(EMULATOR.rglob("*.py"))
     assert len(files) > 10
     outside = {
         f"{path.relative_to(EMULATOR)}: {name}"
         for path in files
-        for name in _imported_modules(path)
+        for name in imported_modules(path)
         if name.startswith("cac_director") and not name.startswith("cac_director.emulator")
         and name not in ALLOWED_OUTSIDE and (path.name, name) != ENTRY_POINT
     }  # fmt: skip
@@ -40,7 +30,7 @@ def test_emulator_imports_nothing_of_the_product_but_the_fleet_model() -> None:
 
 def test_the_check_sees_imports() -> None:
     # Guards the test above against passing vacuously: it does find the allowed fleet import.
-    assert "cac_director.config.fleet" in _imported_modules(EMULATOR / "config.py")
+    assert "cac_director.config.fleet" in imported_modules(EMULATOR / "config.py")
 
 
 def test_every_kind_module_is_registered_once_under_its_path() -> None:
