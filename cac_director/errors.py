@@ -7,6 +7,7 @@
     │   └── ValidationFailed        carries every issue found, not just the first
     ├── DirectorError               talking to a Director went wrong (CLI exit 3)
     │   ├── DirectorUnavailable     connection refused/reset, timeouts, 5xx after retries (retryable)
+    │   │   └── TLSFailed           certificate not trusted, handshake failed, CA file unreadable (never retried)
     │   ├── AuthenticationFailed    401/403, token expired and not refreshable
     │   ├── DirectorHTTPError       any other non-2xx answer: status + trimmed body
     │   │   ├── NotFound            404 / unknown id
@@ -46,6 +47,11 @@ class DirectorError(CacDirectorError):
 
 class DirectorUnavailable(DirectorError):
     """The Director could not be reached or kept failing with 5xx/429 after retries."""
+
+
+class TLSFailed(DirectorUnavailable):
+    """TLS with the Director failed: its certificate is not trusted, the handshake failed, or the CA file given
+    cannot be loaded. Retrying changes none of these."""
 
 
 class AuthenticationFailed(DirectorError):

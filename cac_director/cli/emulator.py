@@ -11,6 +11,7 @@ import typer
 
 from cac_director.emulator import Emulator, EmulatorConfig, NodeSpec, PoolSpec
 from cac_director.emulator.config import DEFAULT_TOKEN
+from cac_director.emulator.tls import TLSFiles
 from cac_director.errors import EmulatorError
 
 DEMO_POOL = "a9fa7661c4f84b278b136e94a86b4ea2"
@@ -63,6 +64,12 @@ def emulator(  # noqa: PLR0917 - one parameter per command-line option
     fail_orders: Annotated[float, typer.Option(help="Share of orders that finish with success=false.")] = 0.0,
     stuck_orders: Annotated[float, typer.Option(help="Share of orders that never finish.")] = 0.0,
     list_lag: Annotated[float, typer.Option(help="Seconds lists lag behind completed writes.")] = 0.0,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="Serve HTTPS with this PEM certificate (chain); see --tls-key.")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="Private key (PEM) of --tls-cert (default: in the --tls-cert file).")
+    ] = None,
 ) -> None:
     explicit = token or os.environ.get(TOKEN_ENV) or None
     accepted = explicit or DEFAULT_TOKEN
@@ -73,6 +80,10 @@ def emulator(  # noqa: PLR0917 - one parameter per command-line option
         raise typer.Exit(2) from None
     if warning:
         typer.echo(f"warning: {warning}", err=True)
+    if tls_key is not None and tls_cert is None:
+        typer.echo("error: --tls-key needs --tls-cert (the certificate it belongs to)", err=True)
+        raise typer.Exit(2)
+    tls = TLSFiles(tls_cert, tls_key) if tls_cert is not None else None
     options = {
         "token": accepted,
         "refresh_secret": refresh_secret or os.environ.get(REFRESH_SECRET_ENV) or None,
@@ -91,7 +102,7 @@ def emulator(  # noqa: PLR0917 - one parameter per command-line option
         if not cfg.pools:
             cfg.pools = [PoolSpec(uuid=DEMO_POOL, name="demo", nodes=[NodeSpec(DEMO_NODE, "lp-demo", "10.10.0.11")])]
         cfg.validate()
-        emu = Emulator.start(cfg, host=host, port=port)
+        emu = Emulator.start(cfg, host=host, port=port, tls=tls)
         emu.set_faults(latency=latency, error_rate=error_rate, error_status=error_status, retry_after=retry_after,
                        drop_rate=drop_rate, fail_orders=fail_orders, stuck_orders=stuck_orders,
                        list_lag=list_lag)  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Any
 
 from cac_director.director.runtime import session_for
 from cac_director.director.settings import ClientSettings
-from cac_director.errors import AuthenticationFailed, DirectorError, DirectorUnavailable
+from cac_director.errors import AuthenticationFailed, DirectorError, DirectorUnavailable, TLSFailed
 
 POOLINFO_PATH = "/monitorapi/v1/director/poolinfo"
 AUTH_FIX = (
@@ -50,8 +50,8 @@ def check_connection(
     """Raise ``ConnectionCheckFailed`` unless the Director answers and knows the pool and ``nodes`` (id -> name).
 
     ``recorded``: the settings come from a provider recorded in the stack (a refresh before the program runs),
-    so a refused token may be an old one. The check reads only; it never retries a certificate problem (the
-    transport stops at the first one).
+    so a refused token may be an old one. The check reads only; it never retries a TLS failure (an untrusted
+    certificate or a failed handshake: ``retry.DECISIONS`` stops at the first one).
     """
     url, pool = settings.url, settings.pool_uuid
     what = f"checking the connection to the Director at {url}"
@@ -64,8 +64,9 @@ def check_connection(
         fix = f"{AUTH_FIX}; {RECORDED_PROVIDERS_FIX}" if recorded else AUTH_FIX
         raise ConnectionCheckFailed(f"{what}: {refused}; {fix}", refused=True) from None
     except DirectorError as exc:
-        # Unreachable (not a refusal, not TLS, which names its own setting): the address is the likeliest mistake.
-        unreachable = isinstance(exc, DirectorUnavailable) and "HTTP" not in str(exc) and "caBundle" not in str(exc)
+        # Unreachable (not an HTTP answer, not TLS, which names its own settings): the address is the likeliest
+        # mistake.
+        unreachable = isinstance(exc, DirectorUnavailable) and not isinstance(exc, TLSFailed) and "HTTP" not in str(exc)
         hint = "; check `cac-director:directorUrl` (or the fleet's `director.url`)" if unreachable else ""
         raise ConnectionCheckFailed(f"{exc}{hint}") from None
     pools = {str(p.get("pool_uuid") or p.get("uuid") or ""): p for p in _pools(body)}

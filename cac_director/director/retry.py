@@ -18,7 +18,7 @@ from enum import Enum
 import httpx
 
 from cac_director.director.settings import ClientSettings
-from cac_director.errors import AuthenticationFailed, DirectorError, DirectorUnavailable
+from cac_director.errors import AuthenticationFailed, DirectorError, DirectorUnavailable, TLSFailed
 
 THROTTLED_STATUS = 429
 SERVER_ERROR_STATUSES = frozenset({500, 502, 503, 504})
@@ -125,17 +125,20 @@ DECISIONS: tuple[Decision, ...] = (
         Verdict.FAIL,
         Verdict.FAIL,
         False,
-        DirectorUnavailable,
-        "{what}: the Director's TLS certificate is not trusted ({detail}): set `cac-director:caBundle` to the CA "
-        "file that signed it (`insecureSkipVerify: true` only for tests)",
+        TLSFailed,
+        "{what}: the Director's TLS certificate is not trusted ({detail}); set `cac-director:caBundle` to the "
+        "file of the CA that signed it, or `cac-director:insecureSkipVerify` to true (tests only: then nothing "
+        "is verified)",
     ),
     Decision(
         Failure.TLS_HANDSHAKE,
         Verdict.FAIL,
         Verdict.FAIL,
         False,
-        DirectorUnavailable,
-        "{what}: the TLS handshake with the Director failed ({detail}): check `cac-director:caBundle`",
+        TLSFailed,
+        # Not the certificate (that is the row above): most often an https address on a port that is not TLS.
+        "{what}: the TLS handshake with the Director failed ({detail}), not on its certificate; check that "
+        "`cac-director:directorUrl` (or the fleet's `director.url`) is the Director's HTTPS address and port",
     ),
     Decision(
         Failure.UNSENT,

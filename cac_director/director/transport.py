@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from cac_director.director.settings import ClientSettings
+from cac_director.errors import TLSFailed
 
 
 class Transport:
@@ -25,7 +26,7 @@ class Transport:
         self._gate = threading.BoundedSemaphore(max(1, settings.max_concurrency))
         verify: bool | ssl.SSLContext = settings.verify
         if settings.verify and settings.ca_bundle:
-            verify = ssl.create_default_context(cafile=settings.ca_bundle)
+            verify = _trusting(settings.ca_bundle)
         self.http = httpx.Client(
             base_url=settings.url,
             verify=verify,
@@ -50,3 +51,17 @@ class Transport:
 
     def close(self) -> None:
         self.http.close()
+
+
+def _trusting(ca_bundle: str) -> ssl.SSLContext:
+    """A client TLS context that trusts the CAs of ``ca_bundle`` (and only them)."""
+    try:
+        return ssl.create_default_context(cafile=ca_bundle)
+    except ssl.SSLError as exc:
+        reason = exc.reason or "no PEM certificate in it"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    raise TLSFailed(
+        f"cannot load the CA file {ca_bundle} ({reason}); set `cac-director:caBundle` to a PEM file of the "
+        "CA certificate(s) that signed the Director's certificate"
+    )

@@ -10,8 +10,8 @@ PUT      /_emulator/faults                                               change 
 DELETE   /_emulator/faults                                               clear every fault
 GET      /_emulator/config                                               order_delay, monitor slash, error split
 PUT      /_emulator/config                                               change those at runtime
-GET      /_emulator/requests                                             ``{"counts": {...}, "recent": [...]}``
-DELETE   /_emulator/requests                                             reset the request log
+GET      /_emulator/requests                                             ``{"counts", "recent", "tls_handshakes"}``
+DELETE   /_emulator/requests                                             reset the request log (handshakes too)
 POST     /_emulator/reset                                                every node back to its seeds
 POST     /_emulator/nodes/{pool}/{node}/reset                            one node back to its seeds
 GET      /_emulator/nodes/{pool}/{node}/objects                          dump: objects per resource, built-ins, orders
@@ -90,7 +90,10 @@ class AdminEndpoint:
                 raise ValueError("body must be a JSON object")
             return 200, emu.set_runtime_config(**payload)
         if route == ("GET", "requests"):
-            return 200, {"counts": emu.request_counts(), "recent": emu.log.entries()}
+            answer: dict[str, Any] = {"counts": emu.request_counts(), "recent": emu.log.entries()}
+            if emu.tls:
+                answer["tls_handshakes"] = emu.tls_handshakes()
+            return 200, answer
         if route == ("DELETE", "requests"):
             emu.reset_request_log()
             return 200, {"counts": {}}

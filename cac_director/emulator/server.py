@@ -16,6 +16,7 @@ from cac_director.emulator.app import DirectorApp, RequestLog
 from cac_director.emulator.config import EmulatorConfig
 from cac_director.emulator.faults import Faults
 from cac_director.emulator.store import Store
+from cac_director.emulator.tls import HandshakeLog, TLSFiles, server_context
 from cac_director.errors import EmulatorError
 
 START_TIMEOUT = 10.0
@@ -30,6 +31,8 @@ class Emulator:
         self.faults = Faults(config.seed)
         self.store = Store(config, self.faults)
         self.log = RequestLog()
+        self.handshakes = HandshakeLog()
+        self.tls = False
         self.app = DirectorApp(config, self.store, self.faults, self.log)
         self.app.admin = AdminEndpoint(self)
         self.host = ""
@@ -42,12 +45,18 @@ class Emulator:
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
-    def start(cls, config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0) -> Emulator:
+    def start(
+        cls, config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0, tls: TLSFiles | None = None
+    ) -> Emulator:
+        """Listen on ``host:port``; with ``tls``, HTTPS with that certificate (``url`` is then ``https://``)."""
         emu = cls(config)
-        emu._serve(host, port)
+        emu._serve(host, port, tls)
         return emu
 
-    def _serve(self, host: str, port: int) -> None:
+    def _serve(self, host: str, port: int, tls: TLSFiles | None) -> None:
+        # The certificate first: a bad file is the caller's mistake, reported before anything listens.
+        context = server_context(tls, self.handshakes) if tls is not None else None
+        self.tls = context is not None
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP, and
         # without it every response (headers and body are two writes) waits ~40 ms for a delayed ACK.
@@ -70,6 +79,7 @@ class Emulator:
             loop="asyncio",
             timeout_keep_alive=30,
             backlog=2048,
+            ssl_context_factory=(lambda _config, _default: context) if context is not None else None,
         )
         server = uvicorn.Server(uv_config)
         self._server = server
@@ -107,7 +117,7 @@ class Emulator:
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     # ------------------------------------------------------------ faults
     def set_faults(self, **settings: Any) -> None:
@@ -202,8 +212,14 @@ class Emulator:
     def request_counts(self) -> dict[str, int]:
         return self.log.snapshot()
 
+    def tls_handshakes(self) -> dict[str, Any]:
+        """``{"completed": n, "failed": {reason: n}}`` since the start or the last ``reset_request_log`` (TLS only)."""
+        return self.handshakes.snapshot()
+
     def reset_request_log(self) -> None:
+        """Forget the requests and the TLS handshakes seen so far."""
         self.log.reset()
+        self.handshakes.reset()
 
     def reset(self) -> None:
         """Every node back to its seeds and the configured token valid again (faults and the request log are kept)."""

@@ -12,7 +12,7 @@ import pytest
 
 from cac_director.director.retry import DECISIONS, Decision, Failure, Verdict
 from cac_director.director.session import AmbiguousWrite
-from cac_director.errors import AuthenticationFailed, DirectorError, DirectorUnavailable
+from cac_director.errors import AuthenticationFailed, DirectorError, DirectorUnavailable, TLSFailed
 from tests.director.conftest import BASE
 
 PATH = f"{BASE}/Repos"
@@ -116,5 +116,10 @@ def test_each_row_decides_retries_wait_and_error(
 def test_rows_that_end_a_request_name_errors_users_can_act_on() -> None:
     ends = {d.failure for d in DECISIONS if Verdict.FAIL in (d.idempotent, d.write)}
     assert ends == {Failure.TLS_UNTRUSTED, Failure.TLS_HANDSHAKE, Failure.TRANSPORT}
-    assert all(d.error is DirectorUnavailable for d in DECISIONS if d.failure in ends)
+    # TLS failures are their own leaf of DirectorUnavailable: the connection check tells them from an address.
+    assert {d.failure: d.error for d in DECISIONS if d.failure in ends} == {
+        Failure.TLS_UNTRUSTED: TLSFailed,
+        Failure.TLS_HANDSHAKE: TLSFailed,
+        Failure.TRANSPORT: DirectorUnavailable,
+    }
     assert next(d.error for d in DECISIONS if d.failure is Failure.UNAUTHORIZED) is AuthenticationFailed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from cac_director.director import ClientSettings, DirectorClient, NodeResolver, 
 from cac_director.emulator import Emulator, EmulatorConfig
 from tests.conftest import PulumiCLI
 from tests.e2e.conftest import copy_project
+from tests.tls import ServerCertificate
 
 pytestmark = pytest.mark.e2e
 
@@ -48,6 +50,8 @@ class Deployment:
     project: Path
     cli: PulumiCLI
     emu: Any
+    certificate: ServerCertificate | None = None
+    """The emulator's certificate when it serves HTTPS (the stack's ``caBundle`` is its CA)."""
 
     @property
     def instance_path(self) -> Path:
@@ -58,7 +62,9 @@ class Deployment:
 
     def client(self, node_id: str, node_name: str) -> DirectorClient:
         pool = self.resolved().fleet.pool_uuid
-        return node_client(ClientSettings(url=self.emu.url, token=TOKEN, pool_uuid=pool), node_id, node_name)
+        ca_bundle = str(self.certificate.ca_file) if self.certificate else None
+        settings = ClientSettings(url=self.emu.url, token=TOKEN, pool_uuid=pool, ca_bundle=ca_bundle)
+        return node_client(settings, node_id, node_name)
 
     def live_state(self) -> dict[str, dict[str, dict[str, Any]]]:
         """node -> section -> name -> normalized model, read over HTTP through the client (built-ins left out)."""
@@ -134,19 +140,31 @@ class Deployment:
         return steps
 
 
-@pytest.fixture
-def deployment(tmp_path: Path, pulumi_cli_factory) -> Iterator[Deployment]:
+@contextmanager
+def deployed_project(
+    tmp_path: Path, pulumi_cli_factory: Any, certificate: ServerCertificate | None = None
+) -> Iterator[Deployment]:
+    """The stack of ``deployment``; with ``certificate``, the emulator serves HTTPS and ``caBundle`` trusts it."""
     project = copy_project(tmp_path)
     cfg = EmulatorConfig.from_fleet_files([project / "fleets" / "bank-a" / "fleet.yaml"], token=TOKEN)
-    with Emulator.start(cfg, host="127.0.0.1", port=0) as emu:
+    tls = certificate.tls if certificate else None
+    with Emulator.start(cfg, host="127.0.0.1", port=0, tls=tls) as emu:
         cli: PulumiCLI = pulumi_cli_factory(project)
         cli.env.pop("DIRECTOR_TOKEN", None)
         cli.run("stack", "init", "e2e", "--secrets-provider", "passphrase")
         cli.run("config", "set", "cac-director:instance", INSTANCE)
         cli.run("config", "set", "cac-director:directorUrl", emu.url)
         cli.run("config", "set", "--secret", "cac-director:token", TOKEN)
-        yield Deployment(project=project, cli=cli, emu=emu)
+        if certificate:
+            cli.run("config", "set", "cac-director:caBundle", str(certificate.ca_file))
+        yield Deployment(project=project, cli=cli, emu=emu, certificate=certificate)
     runtime.reset()
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, pulumi_cli_factory) -> Iterator[Deployment]:
+    with deployed_project(tmp_path, pulumi_cli_factory) as d:
+        yield d
 
 
 USER_PASSWORD = "e2e-user-pass-5be17d"
