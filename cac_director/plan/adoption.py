@@ -14,16 +14,13 @@ import dataclasses
 import json
 from typing import Any
 
+from cac_director.errors import UnreadableNote
 from cac_director.plan.fields import FieldChange, describe
 
 ADOPTS = "adopts the existing object of this name"
 """Start of the info line ``cac-director plan`` turns into the action ``adopt``."""
 CHANGES_LINE = "cac-director plan changes: "
 """Start of the note's last line: the field changes as JSON (``[{"field", "change", "old", "new"}, ...]``)."""
-
-
-class UnreadableNote(ValueError):
-    """An adoption note without its JSON line (a program of another version, or a mangled message)."""
 
 
 def adoption_message(obj_id: str, node_name: str, changes: list[FieldChange], *, marks: bool) -> str:
