@@ -2,7 +2,7 @@
 
 It runs ``pulumi preview --json --refresh --run-program`` in the project directory: the program runs first,
 so the connection check and the token in force now apply to the refresh too. Exit codes: 0 no changes,
-1 changes, 2 the preview failed (each problem on one line on stderr).
+1 changes, 2 the preview failed or could not be read (each problem on one line on stderr).
 """
 
 from __future__ import annotations
