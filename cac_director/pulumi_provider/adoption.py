@@ -26,7 +26,7 @@ from cac_director.plan.fields import FieldChange, object_changes
 from cac_director.pulumi_provider.providers import PROVIDERS
 
 _ANY_LISTING = float("-inf")
-"""``DirectorClient.find(since=...)``: a listing this process made earlier in the run answers."""
+"""``DirectorClient.by_name(since=...)``: a listing this process made earlier in the run answers."""
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,10 @@ def adoption_notes(
                 for obj in node.sections.get(conv.yaml_section, [])
                 if f"{RESOURCE_TYPE_PREFIX}{conv.type_name}::{node.name}/{obj[conv.name_key]}" not in recorded
             ]
+            existing = client.by_name(conv, since=_ANY_LISTING) if declared else {}
             for obj in declared:
                 name = str(obj[conv.name_key])
-                live = client.find(conv, name, since=_ANY_LISTING)
+                live = existing.get(name)
                 if live is None:
                     continue
                 key = f"{RESOURCE_TYPE_PREFIX}{conv.type_name}::{node.name}/{name}"
