@@ -16,7 +16,8 @@
     │   ├── OrderTimeout            the order did not finish before the deadline
     │   ├── CreateUnconfirmed       a create the Director may have accepted, its object not seen afterwards
     │   └── ReferenceNotFound       a referenced name does not exist on the node
-    └── EmulatorError               the emulator cannot start (port taken, bad fleet file, ...)
+    ├── EmulatorError               the emulator cannot start (port taken, bad fleet file, ...)
+    └── UnreadableNote              a preview's adoption note lacks the changes `cac-director plan` reads
 
 Callers catch the bases and raise the leaves. No message ever contains the Director token:
 messages are built from statuses, names and the Director's own text, never from request headers.
@@ -125,3 +126,7 @@ class ReferenceNotFound(DirectorError):
 
 class EmulatorError(CacDirectorError):
     """The Director emulator cannot start or was misconfigured."""
+
+
+class UnreadableNote(CacDirectorError):
+    """An adoption note in a preview without its JSON change line (the program of another installation)."""

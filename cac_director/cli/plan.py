@@ -2,7 +2,7 @@
 
 It runs ``pulumi preview --json --refresh --run-program`` in the project directory: the program runs first,
 so the connection check and the token in force now apply to the refresh too. Exit codes: 0 no changes,
-1 changes, 2 the preview failed (each problem on one line on stderr).
+1 changes, 2 the preview failed or could not be read (each problem on one line on stderr).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cac_director.plan import render_text, report
+from cac_director.plan import UnreadableNote, render_text, report
 
 EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 PREVIEW_ARGS = ("preview", "--json", "--refresh", "--run-program", "--non-interactive")
@@ -61,7 +61,12 @@ def plan(
         for line in _errors(document, proc.stderr):
             typer.echo(f"error: {line}", err=True)
         raise typer.Exit(EXIT_ERROR)
-    changes = report(document)
+    try:
+        changes = report(document)
+    except UnreadableNote as exc:
+        hint = "run `cac-director plan` from the installation that runs the stack's program"
+        typer.echo(f"error: {exc}; {hint}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
     if as_json:
         json.dump({"changes": [change.as_dict() for change in changes]}, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")

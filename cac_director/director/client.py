@@ -179,11 +179,15 @@ class DirectorClient:
         ``since`` (a ``time.monotonic()`` value): any listing of the collection begun at or after it may
         answer, e.g. the moment a create's order finished; by default the collection is listed now.
         """
+        return self.by_name(conv, since=since).get(name)
+
+    def by_name(self, conv: ResourceConventions, *, since: float | None = None) -> dict[str, dict[str, Any]]:
+        """Every live object of ``conv`` by its name (wire read objects); ``since`` as for ``find``."""
         reads = _SharedReads(self, self._listings, since) if since is not None else self
         objects, table = conv.listing_hook.list_objects(conv, reads, f"listing {conv.api_resource}")
         reads.put_names(conv.yaml_section, table)
-        obj_id = table.get(name)
-        return next((obj for obj in objects if obj_id is not None and obj["id"] == obj_id), None)
+        by_id = {obj["id"]: obj for obj in objects}
+        return {name: by_id[obj_id] for name, obj_id in table.items() if obj_id in by_id}
 
     # -- NodeReads, for the listing hooks --------------------------------------------------------------
 

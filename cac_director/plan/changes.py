@@ -1,27 +1,21 @@
 """A reviewer's view of a ``pulumi preview --json``: per object, what will happen to which field, old -> new.
 
-Only what users write is compared (the model shape, normalised as the providers compare it); the meta
-inputs (``target``, ``adopt``, ``ref_ids``) and the pickled provider stay out. Since every preview reads the
-Director first (``refresh: always``), a step's old outputs are the live object. Ordered lists of items are
-compared by identity, not by position, so a move reads as a move ("moved from 2 to 1"), an addition or a
-removal names the item, and only a really changed item shows its changed fields (docs/plan.md).
+Since every preview reads the Director first (``refresh: always``), a step's old outputs are the live object;
+the field comparison is ``plan.fields``. A create that takes over an existing object (``adoptExisting``) has no
+old outputs in the preview: its changes come from the note the program attached to it (``plan.adoption``).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from cac_director.constants import TYPE_PREFIX
-from cac_director.conventions import by_type_name
-from cac_director.director import mapping
-from cac_director.pulumi_provider.adoption import ADOPTS
-from cac_director.pulumi_provider.base import META_KEYS, PROVIDER_KEY
+from cac_director.plan.adoption import adopted_changes, is_adoption
+from cac_director.plan.fields import UNKNOWN, FieldChange, describe, diff_list, object_changes
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""How ``pulumi preview --json`` writes a value that is known only after the apply."""
+__all__ = ["UNKNOWN", "FieldChange", "ObjectChange", "diff_list", "object_changes", "render_text", "report"]
+
 ACTIONS = {
     "create": "create",
     "update": "update",
@@ -31,22 +25,6 @@ ACTIONS = {
     "import": "import",
 }
 """Engine step -> reported action; a create that records an existing object is reported as ``adopt``."""
-
-# What identifies an item of a list of objects, and how a reviewer recognises it.
-_IDENTITY: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], str]]] = {
-    "routing_criteria": (("type", "key", "value"), lambda i: f"{i.get('key')}={i.get('value')}"),
-    "hiddenrepopath": (("path",), lambda i: str(i.get("path"))),
-    "specifications": (("source",), lambda i: str(i.get("source"))),
-}
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    change: str
-    """``modified``, ``added``, ``removed`` or ``moved``."""
-    old: Any = None
-    new: Any = None
 
 
 @dataclass(frozen=True)
@@ -61,113 +39,25 @@ class ObjectChange:
         return asdict(self)
 
 
-def _show(value: Any) -> Any:
-    return "(known after apply)" if value == UNKNOWN else value
-
-
-def _identity(list_field: str, item: Any) -> tuple[str, str]:
-    """(key, label) of a list item: its identity fields when the list has them, else its whole value."""
-    spec = _IDENTITY.get(list_field)
-    if spec is not None and isinstance(item, dict):
-        keys, label = spec
-        return json.dumps([item.get(k) for k in keys], sort_keys=True, default=str), label(item)
-    text = json.dumps(item, sort_keys=True, default=str)
-    return text, item if isinstance(item, str) else text
-
-
-def _stay_in_place(old_keys: list[str], new_keys: list[str]) -> set[str]:
-    """Keys in a longest common subsequence of both orders: the items that did not move."""
-    rows, cols = len(old_keys), len(new_keys)
-    table = [[0] * (cols + 1) for _ in range(rows + 1)]
-    for i in range(rows - 1, -1, -1):
-        for j in range(cols - 1, -1, -1):
-            table[i][j] = (
-                table[i + 1][j + 1] + 1 if old_keys[i] == new_keys[j] else max(table[i + 1][j], table[i][j + 1])
-            )
-    kept: set[str] = set()
-    i = j = 0
-    while i < rows and j < cols:
-        if old_keys[i] == new_keys[j]:
-            kept.add(old_keys[i])
-            i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
-            i += 1
-        else:
-            j += 1
-    return kept
-
-
-def diff_list(name: str, old: list[Any], new: list[Any], *, ordered: bool) -> list[FieldChange]:
-    """Changes of one list field, item by item (identity, not position)."""
-    old_items = {_identity(name, item)[0]: (pos, item) for pos, item in enumerate(old)}
-    new_items = {_identity(name, item)[0]: (pos, item) for pos, item in enumerate(new)}
-    changes: list[FieldChange] = []
-    for key, (_pos, item) in old_items.items():
-        if key not in new_items:
-            changes.append(FieldChange(f"{name}[{_identity(name, item)[1]}]", "removed", old=item))
-    common_old = [key for key in old_items if key in new_items]
-    common_new = [key for key in new_items if key in old_items]
-    unmoved = _stay_in_place(common_old, common_new) if ordered else set(common_old)
-    for key, (pos, item) in new_items.items():
-        label = f"{name}[{_identity(name, item)[1]}]"
-        if key not in old_items:
-            changes.append(FieldChange(label, "added", new=item))
-            continue
-        old_pos, old_item = old_items[key]
-        if key not in unmoved:
-            changes.append(FieldChange(label, "moved", old=old_pos + 1, new=pos + 1))
-        if old_item != item:
-            changes.extend(_diff_value(label, old_item, item))
-    return changes
-
-
-def _diff_value(name: str, old: Any, new: Any, *, ordered: bool = True) -> list[FieldChange]:
-    if old == new:
-        return []
-    if isinstance(old, dict) and isinstance(new, dict):
-        changes: list[FieldChange] = []
-        for key in [*old, *(k for k in new if k not in old)]:
-            changes.extend(_diff_value(f"{name}.{key}", old.get(key), new.get(key)))
-        return changes
-    if isinstance(old, list) and isinstance(new, list) and UNKNOWN not in new:
-        return diff_list(name, old, new, ordered=ordered)
-    if old is None:
-        return [FieldChange(name, "added", new=_show(new))]
-    if new is None:
-        return [FieldChange(name, "removed", old=old)]
-    return [FieldChange(name, "modified", old=old, new=_show(new))]
-
-
-def _model(props: dict[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (props or {}).items() if k not in META_KEYS and k != PROVIDER_KEY}
-
-
-def object_changes(type_name: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[FieldChange]:
-    """Field changes from the live object ``old`` to the desired one ``new`` (model shape, either may be None)."""
-    conv = by_type_name(type_name)
-    before = mapping.normalize(conv, _model(old)) if old is not None else {}
-    after = _model(new)
-    known = {k: v for k, v in after.items() if v != UNKNOWN}
-    after = {**mapping.normalize(conv, known), **{k: v for k, v in after.items() if v == UNKNOWN}}
-    changes: list[FieldChange] = []
-    for key in [*before, *(k for k in after if k not in before)]:
-        changes.extend(_diff_value(key, before.get(key), after.get(key), ordered=key in conv.ordered_lists))
-    return changes
+def _adoptions(preview: dict[str, Any]) -> dict[str, list[FieldChange]]:
+    """URN -> field changes, for the creates the program says take over an existing object."""
+    found: dict[str, list[FieldChange]] = {}
+    for diag in preview.get("diagnostics") or []:
+        message = str(diag.get("message") or "") if isinstance(diag, dict) else ""
+        if is_adoption(message):
+            found[str(diag.get("urn"))] = adopted_changes(message)
+    return found
 
 
 def report(preview: dict[str, Any]) -> list[ObjectChange]:
     """Every Director object a ``pulumi preview --json`` document would change, by node, type and name.
 
+    An adoption is reported even when no field changes: it still changes the state (and may write the marker).
     The engine runs steps concurrently, so their order differs from run to run; a report that CI diffs or a
     reviewer rereads must not."""
     result: list[ObjectChange] = []
     seen: set[str] = set()
-    # With adoptExisting the program says which creates record an existing object (pulumi_provider/adoption.py).
-    adopted = {
-        str(diag.get("urn"))
-        for diag in preview.get("diagnostics") or []
-        if isinstance(diag, dict) and str(diag.get("message") or "").strip().startswith(ADOPTS)
-    }
+    adopted = _adoptions(preview)
     for step in preview.get("steps") or []:
         action = ACTIONS.get(str(step.get("op")))
         urn = str(step.get("urn") or "")
@@ -176,13 +66,14 @@ def report(preview: dict[str, Any]) -> list[ObjectChange]:
             continue  # a replacement comes as several steps of one URN: report it once
         seen.add(urn)
         type_name = type_token.removeprefix(TYPE_PREFIX)
+        node, _, name = urn.rsplit("::", maxsplit=1)[-1].partition("/")
+        if action == "create" and urn in adopted:
+            result.append(ObjectChange(node=node, type=type_name, name=name, action="adopt", changes=adopted[urn]))
+            continue
         old_state, new_state = step.get("oldState") or {}, step.get("newState") or {}
         old = old_state.get("outputs") if action != "create" else None
         new = new_state.get("inputs") if action != "delete" else None
-        node, _, name = urn.rsplit("::", maxsplit=1)[-1].partition("/")
         changes = object_changes(type_name, old, new)
-        if action == "create" and urn in adopted:
-            action = "adopt"
         if action == "update" and not changes:
             continue  # only meta inputs changed (ids of replaced upstream objects, the node's provider)
         result.append(ObjectChange(node=node, type=type_name, name=name, action=action, changes=changes))
@@ -194,13 +85,5 @@ def render_text(changes: list[ObjectChange]) -> list[str]:
     lines: list[str] = []
     for obj in changes:
         lines.append(f"{obj.action} {obj.type} {obj.name} on {obj.node}")
-        for change in obj.changes:
-            if change.change == "moved":
-                lines.append(f"    {change.field} moved from {change.old} to {change.new}")
-            elif change.change == "modified":
-                lines.append(f"    {change.field}: {json.dumps(change.old)} -> {json.dumps(change.new)}")
-            elif change.change == "added":
-                lines.append(f"    {change.field} added: {json.dumps(change.new)}")
-            else:
-                lines.append(f"    {change.field} removed")
+        lines.extend(f"    {describe(change)}" for change in obj.changes)
     return lines

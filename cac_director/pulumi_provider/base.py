@@ -271,7 +271,9 @@ class DirectorProvider(ResourceProvider):
             journal.withdrawn()
             raise
 
-    def _outs(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
+    def outputs_for(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
+        """What the stack records for the wire read object ``live_obj`` when ``props`` are its inputs: the
+        outputs of a create, update or refresh (also the live side of an adoption's plan, ``adoption.py``)."""
         live = self._live_model(props, live_obj, resolver)
         for field in self.conventions.quiet_when_empty:
             if field not in props and live.get(field) in (None, []):
@@ -393,7 +395,7 @@ class DirectorProvider(ResourceProvider):
         if conv.follow_ups is not None:
             self._follow_up_created(client, obj_id, props, name, journal)
         journal.created(obj_id)
-        return CreateResult(obj_id, self._outs(props, live, resolver))
+        return CreateResult(obj_id, self.outputs_for(props, live, resolver))
 
     def _take_over(
         self, client: DirectorClient, resolver: NodeResolver, props: dict[str, Any], existing_id: str
@@ -412,13 +414,14 @@ class DirectorProvider(ResourceProvider):
             )
         if not (owner or props.get("adopt") or conv.singleton):
             raise DirectorError(self._exists_message(client, name))
-        current = mapping.normalize(conv, self._live_model(props, live, resolver))
+        # Compared as the plan compares it (the outputs it would record): what the adoption note said is done.
+        current = mapping.normalize(conv, self._model(self.outputs_for(props, live, resolver)))
         if current != mapping.normalize(conv, self._model(props)) or (me and owner != me):
             # Taking over an object means it now follows the configuration (and carries this stack's marker).
             live = client.update(conv, existing_id, self._write_body(props, resolver), name=name)
         # What an object taken over was last sent is unknown (nothing reads it back): send every follow-up.
         self._follow_up(client, existing_id, props, {}, name)
-        return CreateResult(existing_id, self._outs(props, live, resolver))
+        return CreateResult(existing_id, self.outputs_for(props, live, resolver))
 
     def _recover_create(self, client: DirectorClient, name: str) -> tuple[str, dict[str, Any]] | None:
         """Look for ``name`` until ``orderTimeout`` has passed; None if it has not appeared by then.
@@ -497,7 +500,7 @@ class DirectorProvider(ResourceProvider):
                     self.conventions, id_, secret.change_action, name=name, data={secret.change_key: news[secret.field]}
                 )
         self._follow_up(client, id_, news, olds, name)
-        return UpdateResult(self._outs(news, live, resolver))
+        return UpdateResult(self.outputs_for(news, live, resolver))
 
     @_clean_errors("deleting")
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -530,7 +533,7 @@ class DirectorProvider(ResourceProvider):
         if live is None:
             # Deleted out of band: a blank id tells the engine to drop it from state; the next `up` recreates it.
             return ReadResult(None, {})
-        return ReadResult(id_, self._outs(props, live, node.resolver))
+        return ReadResult(id_, self.outputs_for(props, live, node.resolver))
 
     def _read_one(self, node: runtime.Node, id_: str) -> dict[str, Any] | None:
         """One list per collection per node for a whole refresh, then answers from it; a miss is checked by id."""

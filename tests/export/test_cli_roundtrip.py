@@ -1,9 +1,11 @@
 """``cac-director export`` through the command line, and the acceptance: export a populated node, point a new
-stack at the files with ``adoptExisting: true``; the real ``pulumi up`` adopts with no write to the Director and a
-following preview shows no changes."""
+stack at the files with ``adoptExisting: true``; ``cac-director plan`` says every object is adopted with no field
+change, the real ``pulumi up`` adopts with no write to the Director but the marker, and a following preview shows
+no changes."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -126,6 +128,14 @@ def test_adopt_round_trip_through_the_real_cli(emu: Any, tmp_path: Path, pulumi_
     cli.run("config", "set", "cac-director:adoptExisting", "true")
     # What the export's note asks for (tests/export/test_cli_json.py); adoption leaves the password as it is.
     cli.run("config", "set", "--secret", "--path", "cac-director:userPasswords.banka-tester", "adopt-pass-1")
+    plan = subprocess.run(
+        [str(Path(sys.executable).parent / "cac-director"), "plan", "--json", "--cwd", str(project)],
+        env=cli.env, capture_output=True, text=True, check=False, timeout=900,
+    )  # fmt: skip
+    assert plan.returncode == 1, plan.stderr
+    # The files are what the nodes hold: every object is taken over, none has a field to change.
+    adopted = json.loads(plan.stdout)["changes"]
+    assert adopted and [(c["action"], c["changes"]) for c in adopted] == [("adopt", [])] * len(adopted), adopted
     before = {node: {r: emu.objects(FLEET_POOL, node, r) for r in _RESOURCES} for node in _NODES}
     emu.reset_request_log()
     up = cli.run("up", "--yes")

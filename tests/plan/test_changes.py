@@ -1,12 +1,15 @@
-"""The change report compares by identity: moves, additions and removals are named, meta inputs stay out."""
+"""The change report compares by identity: moves, additions and removals are named, meta inputs stay out,
+secrets are never shown, and an adoption carries the field changes the program computed."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cac_director.plan import FieldChange, report
+import pytest
+
+from cac_director.plan import FieldChange, UnreadableNote, render_text, report
+from cac_director.plan.adoption import ADOPTS, adopted_changes, adoption_message
 from cac_director.plan.changes import UNKNOWN, diff_list, object_changes
-from cac_director.pulumi_provider.adoption import ADOPTS
 
 CRITS = [
     {"type": "KeyPresentValueMatches", "key": "host_group", "value": "swift", "repo": "repo-swift", "drop": "store"},
@@ -80,17 +83,62 @@ def test_report_turns_preview_steps_into_objects() -> None:
     ]
 
 
-def test_a_create_the_program_says_adopts_is_reported_as_adopt() -> None:
+def test_a_create_the_program_says_adopts_is_reported_as_adopt_with_its_changes() -> None:
     urn = "urn:pulumi:e2e::cac-director::pulumi-python:dynamic/cacdirector:RoutingPolicy::dn-1/rp-windows"
-    other = urn.replace("rp-windows", "rp-new")
+    other, same = urn.replace("rp-windows", "rp-new"), urn.replace("rp-windows", "rp-same")
+    catch_all = FieldChange("catch_all", "modified", old="repo-old", new="repo-windows")
     preview = {
-        "steps": [
-            {"op": "create", "urn": urn, "newState": {"inputs": _policy([])}},
-            {"op": "create", "urn": other, "newState": {"inputs": _policy([])}},
-        ],
+        "steps": [{"op": "create", "urn": u, "newState": {"inputs": _policy([])}} for u in (urn, other, same)],
         "diagnostics": [
-            {"urn": urn, "severity": "info", "message": f"{ADOPTS} (id 7) on node dn-1: the apply records it\n"},
+            {"urn": urn, "severity": "info", "message": adoption_message("7", "dn-1", [catch_all], marks=False)},
+            {"urn": same, "severity": "info", "message": adoption_message("8", "dn-1", [], marks=False) + "\n"},
             {"urn": other, "severity": "warning", "message": "refused: managed by stack 'x/y'"},
         ],
     }
-    assert [(c.name, c.action) for c in report(preview)] == [("rp-new", "create"), ("rp-windows", "adopt")]
+    changes = report(preview)
+    assert [(c.name, c.action, c.changes) for c in changes] == [
+        ("rp-new", "create", object_changes("RoutingPolicy", None, _policy([]))),
+        ("rp-same", "adopt", []),  # still reported: the apply records it
+        ("rp-windows", "adopt", [catch_all]),
+    ]
+    assert render_text(changes)[-2:] == [
+        "adopt RoutingPolicy rp-windows on dn-1",
+        '    catch_all: "repo-old" -> "repo-windows"',
+    ]
+
+
+def test_an_adoption_note_reads_back_exactly_and_says_the_changes_in_words() -> None:
+    changes = [
+        FieldChange("routing_criteria[k: v -> w]", "moved", old=2, new=1),
+        FieldChange("routing_criteria[k: v -> w].repo", "modified", old="a\nb", new=["x", 1]),
+        FieldChange("description", "removed", old="text"),
+    ]
+    message = adoption_message("42", "dn-1", changes, marks=True)
+    assert message.startswith(f"{ADOPTS} (id 42) on node dn-1: the apply records it instead of creating it and updates")
+    assert message.splitlines()[1:4] == [
+        "    routing_criteria[k: v -> w] moved from 2 to 1",
+        '    routing_criteria[k: v -> w].repo: "a\\nb" -> ["x", 1]',
+        "    description removed",
+    ]
+    assert adopted_changes(message) == changes
+    unchanged = adoption_message("42", "dn-1", [], marks=True)
+    assert "writes this stack's ownership marker; it matches the configuration (no change)" in unchanged
+
+
+def test_an_adoption_note_without_its_change_list_is_an_error_not_a_silent_no_change() -> None:
+    urn = "urn:pulumi:e2e::cac-director::pulumi-python:dynamic/cacdirector:Repo::dn-1/repo-a"
+    preview = {
+        "steps": [{"op": "create", "urn": urn, "newState": {"inputs": {"name": "repo-a"}}}],
+        "diagnostics": [{"urn": urn, "severity": "info", "message": f"{ADOPTS} (id 7) on node dn-1: the apply..."}],
+    }
+    with pytest.raises(UnreadableNote, match="no change list"):
+        report(preview)
+
+
+def test_a_secret_input_is_never_shown_only_that_it_changes() -> None:
+    user = {"username": "alice", "firstname": "Alice", "usergroup": ["ug-soc"]}
+    changes = object_changes("User", {**user, "password": "old-pass-1"}, {**user, "password": "new-pass-2"})
+    assert changes == [FieldChange("password", "modified", old="(secret)", new="(secret)")]
+    assert object_changes("User", user, {**user, "password": "new-pass-2"}) == [
+        FieldChange("password", "added", new="(secret)")
+    ]

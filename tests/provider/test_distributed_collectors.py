@@ -70,3 +70,17 @@ def test_a_collector_the_node_does_not_have_is_one_line(fresh, target, make_prov
     with pytest.raises(CacDirectorError, match="'dc-nowhere' does not exist on node") as failed:
         devices.create(inputs)
     assert "\n" not in str(failed.value)
+
+
+def test_adopting_a_device_whose_collector_the_configuration_leaves_out_writes_nothing(
+    fresh, target, make_provider
+) -> None:
+    hq = _collector_ids(fresh, target)["dc-hq-01"]
+    fresh.oob_create(target["pool"], target["node"], "Devices", {**DEVICE, "distributed_collector": [hq]})
+    fresh.reset_request_log()
+    devices = make_provider(PROVIDERS["Device"])
+    adopted = devices.create(devices.check({}, {**DEVICE, "target": target, "adopt": True}).inputs)
+    assert "distributed_collector" not in adopted.outs
+    # Compared as the plan compares it: what the node gave the device is not this stack's, so no edit.
+    assert not [call for call in fresh.request_counts() if call.split()[0] in {"POST", "PUT", "DELETE"}]
+    assert _stored(fresh, target)["distributed_collector"] == [hq]
