@@ -351,8 +351,8 @@ def _skip_pydantic_plugins() -> None:
 def _fewer_full_collections() -> None:
     # A full collection walks every object the collector tracks, and the SDK keeps a few hundred per registered
     # resource alive until the program ends (each input's output, its task and future): with Python's default
-    # thresholds a no-op preview of 501 objects ran 6-9 full collections of up to ~230,000 objects, ~0.8 s of
-    # the program's ~3 s of CPU, and an `up` from empty 25-30 (docs/performance.md "CPU per object"). The young
+    # thresholds a no-op preview of 501 objects ran 6-9 full collections of up to ~230,000 objects, ~1 s of
+    # the program's ~3-4 s of CPU, and an `up` from empty 25-30 (docs/performance.md "CPU per object"). The young
     # generations, which collect the program's short-lived cycles, keep their thresholds: they collected
     # as many objects (~110,000) with the change as without it, and the peak RSS did not grow.
     young, middle, full = gc.get_threshold()
