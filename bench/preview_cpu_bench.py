@@ -1,7 +1,7 @@
 """CPU seconds per process of a no-op preview (refresh included), optionally against another checkout.
 
     .venv/bin/python bench/preview_cpu_bench.py [--size 500] [--runs 3] [--ops preview,preview_rec]
-        [--compare DIR] [--py-spy DIR] [--json OUT.json]
+        [--compare DIR] [--compare-env NAME=VALUE] [--py-spy DIR [--native]] [--json OUT.json]
 
 Deploys the synthetic MSSP tree of ``--size`` objects (``bench/synthetic.py``, as ``bench/pulumi_bench.py``
 builds it) to the emulator at 0 ms order latency with the real CLI on a file backend, then runs the no-op
@@ -12,12 +12,15 @@ operations ``--runs`` times each and prints, per run, the CPU seconds (user + sy
 ``cac_director/``, e.g. ``git archive main cac_director | tar -x -C DIR``) on ``PYTHONPATH`` of the program and
 provider processes, alternating with this one so that both see the same load, on the same deployed stack (the
 two must preview it with no changes, which ``--expect-no-changes`` asserts). On a shared machine the CPU
-columns are the ones to compare; the load average is printed with each run.
+columns are the ones to compare; the load average is printed with each run, and the medians at the end.
+``--compare-env NAME=VALUE`` (repeatable) gives the compared runs other environment variables (without
+``--compare``: the same package with other settings). A compiled ``DIR`` (``python -m compileall``) is fair
+against this checkout, which ``scripts/setup`` compiles.
 
 ``--py-spy DIR`` attaches ``py-spy record`` (not a dependency of the project: ``pip install py-spy`` into the
 .venv) to the program and every provider process of the first run of each operation, and writes one
-collapsed-stack file per process there (``<op>-<kind>-<pid>.txt``; ``--native`` includes gRPC's C frames).
-A benchmark, never a test.
+collapsed-stack file per process there (``<op>-<kind>-<pid>.txt``; ``--native`` includes gRPC's C frames,
+and costs the profiled processes several times their CPU). A benchmark, never a test.
 """
 
 from __future__ import annotations
