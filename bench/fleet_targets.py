@@ -74,17 +74,17 @@ def judge(  # noqa: PLR0917 - the measured quantities of one row, named at every
 def process_kind(argv: Sequence[str], is_root: bool) -> str:
     """What a process of an operation's tree is, from its command line (for CPU seconds per kind)."""
     cmdline = " ".join(argv)
-    first = argv[0] if argv else ""
+    program = (argv[0] if argv else "").rsplit("/", 1)[-1]
     if is_root and "cac-director" in cmdline:
-        return "fleet"  # the fleet process: the runner, the Automation API and (inline) every stack's program
-    if first == "pulumi" or first.endswith("/pulumi"):
-        return "cli"
-    if first.rsplit("/", 1)[-1] in ("sh", "bash", "dash"):
-        return "shell"  # the provider plugin's shim (pulumi-resource-pulumi-python) that starts its Python
-    if "pulumi.dynamic" in cmdline:
-        return "provider"
-    if "langhost" in cmdline or ("pulumi-language-python" in cmdline and "exec" not in cmdline):
-        return "langhost"
-    if "python" in cmdline:
-        return "program"
-    return "other"
+        kind = "fleet"  # the fleet process: the runner, the Automation API and (inline) every stack's program
+    elif program == "pulumi":
+        kind = "cli"
+    elif program in {"sh", "bash", "dash"}:
+        kind = "shell"  # the provider plugin's shim (pulumi-resource-pulumi-python) that starts its Python
+    elif "pulumi.dynamic" in cmdline:
+        kind = "provider"
+    elif "langhost" in cmdline or ("pulumi-language-python" in cmdline and "exec" not in cmdline):
+        kind = "langhost"
+    else:
+        kind = "program" if "python" in cmdline else "other"
+    return kind

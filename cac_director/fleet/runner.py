@@ -22,8 +22,8 @@ so programs of several stacks run at once in threads; the environment is the pro
 stack, as it is for the CLIs the runner starts. ``local`` runs ``__main__.py`` through the language host, as
 ``pulumi preview`` does. ``refresh`` and ``destroy`` do not run the program.
 
-``up`` decides fast mode per stack exactly as ``cac-director up`` does (``cli/fast_mode.choose``: ``--fast``/
-``--no-fast``, else the stack's ``fastApplyThreshold`` on the objects its instance declares), and gives each
+``up`` decides fast mode per stack exactly as ``cac-director up`` does (``pulumi_provider/fast_mode.choose``:
+``--fast``/``--no-fast``, else the stack's ``fastApplyThreshold`` on the objects its instance declares), and gives each
 stack's CLI that stack's environment (``FastApply.env``: the create journal, and ``PULUMI_SKIP_CHECKPOINTS``
 when fast) through a workspace of its own (``LocalWorkspace(env_vars=...)``): the fleet process's own
 environment is shared by every stack, so it never carries either. After a successful ``up`` the journal is
