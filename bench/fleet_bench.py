@@ -14,11 +14,17 @@ node, deploys all stacks with `cac-director fleet up`, then times, on the same n
   program in the fleet process: `fleet_preview`, `ratio`).
 
 Peak memory is the largest sum of RSS over the whole process tree (CLI, language hosts, programs, providers),
-sampled every 0.2 s. The per-stack floor is measured once: `pulumi version` (CLI start), a no-op preview of an
-empty Python stack (Pulumi's empty-stack floor: CLI, language host, program bootstrap), and the import time of
-the program and of the provider module (`python -c "import ..."` minus `python -c "import pulumi"`).
-The target line: fleet time <= 1.5 x (stacks x empty-stack floor / usable parallelism), usable parallelism =
-the CPUs (`min(P, cores)`), and, measured, N empty stacks through the same fleet runner.
+sampled every 0.2 s; CPU seconds (user + system) of the whole tree come from ``wait4`` of the command, and per
+kind of process (fleet process, CLI, language host, program, provider) from the same samples (a lower bound).
+The per-stack floor is measured before the sizes and again after them (``floor_after``: the load moves during
+a run of many minutes): `pulumi version` (CLI start), a no-op preview of an empty Python stack (Pulumi's
+empty-stack floor: CLI, language host, program bootstrap; wall and CPU), 8 empty stacks previewed `--parallel`
+at a time (the parallelism the machine really gives), and the import time of the program and of the provider
+module (`python -c "import ..."` minus `python -c "import pulumi"`).
+Each row is judged against issue #18's targets (``fleet_targets.judge``: ``targets``, and
+``targets_floor_after`` with the later floor): ratio >= 3, peak memory < 4 GiB, and fleet time <= 1.5 x
+(stacks x empty-stack floor / usable parallelism), usable parallelism = the cores (`min(P, CPUs)`) and, measured,
+the empty stacks' parallelism.
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from synthetic import generate_mssp_tree  # bench/synthetic.py: a script's own directory leads sys.path
+from fleet_targets import judge, process_kind  # bench/: a script's own directory leads sys.path
+from synthetic import generate_mssp_tree
 
 from cac_director.emulator import Emulator, EmulatorConfig
 from cac_director.fleet.parallelism import default_parallel, usable_cpus
@@ -49,12 +56,18 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 CAC = REPO / ".venv" / "bin" / "cac-director"
 
 
-class TreeMemory:
-    """Peak of the summed RSS of a process and all its descendants."""
+class TreeSampler:
+    """Peak of the summed RSS of a process and all its descendants, and CPU seconds per kind of process.
+
+    Sampled every 0.2 s: a process's last 0.2 s of CPU can be missed, so the per-kind seconds are a lower
+    bound; the total comes exactly from the root's ``wait4`` (it includes every reaped descendant).
+    """
 
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
         self.peak = 0
+        self.cpu: dict[int, float] = {}
+        self.kinds: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -63,32 +76,53 @@ class TreeMemory:
         while not self._stop.is_set():
             total = 0
             try:
-                for proc in [self.root, *self.root.children(recursive=True)]:
-                    try:
-                        total += proc.memory_info().rss
-                    except psutil.Error:
-                        continue
+                tree = [self.root, *self.root.children(recursive=True)]
             except psutil.Error:
                 break
+            for proc in tree:
+                try:
+                    with proc.oneshot():
+                        total += proc.memory_info().rss
+                        times = proc.cpu_times()
+                        if proc.pid not in self.kinds:
+                            self.kinds[proc.pid] = process_kind(proc.cmdline(), proc.pid == self.root.pid)
+                except psutil.Error:
+                    continue
+                self.cpu[proc.pid] = times.user + times.system
             self.peak = max(self.peak, total)
             self._stop.wait(0.2)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, dict[str, float]]:
+        """Peak bytes, and sampled CPU seconds per process kind (with the number of processes seen)."""
         self._stop.set()
         self._thread.join()
-        return self.peak
+        by_kind: dict[str, float] = {}
+        counts: dict[str, float] = {}
+        for pid, seconds in self.cpu.items():
+            kind = self.kinds.get(pid, "other")
+            by_kind[kind] = by_kind.get(kind, 0.0) + seconds
+            counts[f"{kind}_processes"] = counts.get(f"{kind}_processes", 0) + 1
+        return self.peak, {**{k: round(v, 2) for k, v in sorted(by_kind.items())}, **counts}
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str], log: Path | None = None) -> dict[str, Any]:
     start = time.monotonic()
     out = log.open("a") if log else subprocess.DEVNULL
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    memory = TreeMemory(proc.pid)
-    code = proc.wait()
-    peak = memory.stop()
+    sampler = TreeSampler(proc.pid)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.monotonic() - start
+    peak, by_kind = sampler.stop()
     if log:
         out.close()  # type: ignore[union-attr]
-    return {"seconds": round(time.monotonic() - start, 2), "peak_mib": round(peak / 2**20), "exit": code}
+    return {
+        "seconds": round(seconds, 2),
+        "peak_mib": round(peak / 2**20),
+        "exit": proc.returncode,
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "cpu_s_by_kind_sampled": by_kind,
+    }
 
 
 def project(base: Path, program: str | None = None) -> Path:
@@ -152,10 +186,10 @@ def floor(runs: int, parallel: int, size_for_parallel: int) -> dict[str, Any]:
             capture_output=True,
         )
         cli = [timed(["pulumi", "version"], proj, env)["seconds"] for _ in range(runs)]
-        empty = [
-            timed(["pulumi", "preview", "--stack", "empty", "--non-interactive"], proj, env)["seconds"]
-            for _ in range(runs)
+        previews = [
+            timed(["pulumi", "preview", "--stack", "empty", "--non-interactive"], proj, env) for _ in range(runs)
         ]
+        empty = [run["seconds"] for run in previews]
         # Empty stacks run `parallel` at a time: the floor at this parallelism, measured.
         names = [f"empty-{index:03d}" for index in range(size_for_parallel)]
         for name in names:
@@ -170,6 +204,8 @@ def floor(runs: int, parallel: int, size_for_parallel: int) -> dict[str, Any]:
     return {
         "cli_start_s": round(statistics.median(cli), 3),
         "empty_stack_preview_s": round(median_empty, 3),
+        "empty_stack_preview_cpu_s": round(statistics.median(run["cpu_s"] for run in previews), 3),
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
         "program_import_s": import_seconds("cac_director.pulumi_provider.program", runs),
         "provider_import_s": import_seconds("cac_director.pulumi_provider.providers", runs),
         "empty_stacks_parallel": {
@@ -213,6 +249,7 @@ def run_size(size: int, parallel: int, logs: Path) -> dict[str, Any]:
             started = time.monotonic()
             peak = 0
             failures = 0
+            cpu = 0.0
             for name, path in zip(names, instances, strict=True):
                 one = timed(
                     [
@@ -231,7 +268,13 @@ def run_size(size: int, parallel: int, logs: Path) -> dict[str, Any]:
                 )
                 peak = max(peak, one["peak_mib"])
                 failures += one["exit"] != 0
-            sequential = {"seconds": round(time.monotonic() - started, 2), "peak_mib": peak, "failed": failures}
+                cpu += one["cpu_s"]
+            sequential = {
+                "seconds": round(time.monotonic() - started, 2),
+                "peak_mib": peak,
+                "failed": failures,
+                "cpu_s": round(cpu, 2),
+            }
             # The program through the language host (one Python per stack), then inline in the fleet process.
             fleet_local = timed(
                 [str(CAC), "fleet", "preview", "--parallel", str(parallel), "--program", "local", "--json"],
@@ -257,6 +300,11 @@ def run_size(size: int, parallel: int, logs: Path) -> dict[str, Any]:
         "ratio": round(sequential["seconds"] / fleet["seconds"], 2),
         "per_stack_sequential_s": round(sequential["seconds"] / size, 2),
         "per_stack_fleet_s": round(fleet["seconds"] / size, 2),
+        "per_stack_cpu_s": {
+            "sequential": round(sequential["cpu_s"] / size, 2),
+            "fleet_local": round(fleet_local["cpu_s"] / size, 2),
+            "fleet": round(fleet["cpu_s"] / size, 2),
+        },
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in load_after],
     }
@@ -280,23 +328,47 @@ def main() -> None:
         "sizes": [],
     }
     print(json.dumps(results["floor"], indent=2), flush=True)
-    for size in (int(s) for s in args.sizes.split(",")):
-        row = run_size(size, args.parallel, logs)
-        bound = size * results["floor"]["empty_stack_preview_s"] / min(args.parallel, usable_cpus())
-        measured_bound = (
-            size
-            * results["floor"]["empty_stack_preview_s"]
-            / results["floor"]["empty_stacks_parallel"]["usable_parallelism"]
-        )
-        row["floor_bound_s"] = round(bound, 1)
-        row["fleet_vs_floor_bound"] = round(row["fleet_preview"]["seconds"] / bound, 2)
-        row["measured_floor_bound_s"] = round(measured_bound, 1)
-        row["fleet_vs_measured_floor_bound"] = round(row["fleet_preview"]["seconds"] / measured_bound, 2)
-        results["sizes"].append(row)
-        print(json.dumps(row, indent=2), flush=True)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(results, indent=2) + "\n")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
+        results["sizes"].append(run_size(size, args.parallel, logs))
+        _judge_rows(results, args.parallel)
+        print(json.dumps(results["sizes"][-1], indent=2), flush=True)
+        _write(args.out, results)
+    # The sizes take minutes on a shared machine whose load moves: the floor again, at the end, for comparison.
+    results["floor_after"] = floor(args.floor_runs, args.parallel, 8)
+    _judge_rows(results, args.parallel)
+    print(json.dumps({"floor_after": results["floor_after"]}, indent=2), flush=True)
+    _write(args.out, results)
     print(f"logs: {logs}")
+
+
+def _judge_rows(results: dict[str, Any], parallel: int) -> None:
+    """Each row against issue #18's targets (``fleet_targets.judge``), with the floor before and after the rows."""
+    cpus = results["machine"]["cpus"]
+    for row in results["sizes"]:
+        for key, measured in (("targets", results["floor"]), ("targets_floor_after", results.get("floor_after"))):
+            if measured is None:
+                continue
+            row[key] = judge(
+                stacks=row["stacks"],
+                sequential_s=row["sequential_preview"]["seconds"],
+                fleet_s=row["fleet_preview"]["seconds"],
+                fleet_peak_mib=row["fleet_preview"]["peak_mib"],
+                empty_floor_s=measured["empty_stack_preview_s"],
+                parallel=parallel,
+                cpus=cpus,
+                measured_parallelism=measured["empty_stacks_parallel"]["usable_parallelism"],
+            )
+        # The keys earlier results files carry (the floor measured before the rows).
+        row["floor_bound_s"] = row["targets"]["floor_bound"]["bound_s"]
+        row["fleet_vs_floor_bound"] = row["targets"]["floor_bound"]["measured_over_bound"]
+        row["measured_floor_bound_s"] = row["targets"]["measured_floor_bound"]["bound_s"]
+        row["fleet_vs_measured_floor_bound"] = row["targets"]["measured_floor_bound"]["measured_over_bound"]
+
+
+def _write(out: Path, results: dict[str, Any]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,16 @@ EngineParallelOption = Annotated[
 ]
 
 
+FastOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--fast/--no-fast",
+        help="up: skip the engine's checkpoints, journaling every create (default: per stack, from "
+        "fastApplyThreshold objects).",
+    ),
+]
+
+
 class ProgramChoice(StrEnum):
     inline = "inline"
     local = "local"
@@ -164,10 +174,13 @@ def _run(  # noqa: PLR0917 - one parameter per command-line option
     pulumi_parallel: int | None,
     yes: bool,
     program: ProgramMode = "inline",
+    fast: bool | None = None,
 ) -> NoReturn:
     try:
         if operation == "destroy" and not yes:
             raise CacDirectorError("fleet destroy deletes every managed object of every selected stack: add --yes")
+        if fast is not None and operation != "up":
+            raise CacDirectorError(f"--fast/--no-fast is an option of fleet up, not of fleet {operation}")
         project_dir = _project_dir(project)
         chosen = _selected(_tree(project_dir, tree), customers, envs, stacks, tags, changed_since)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -181,6 +194,7 @@ def _run(  # noqa: PLR0917 - one parameter per command-line option
             secrets_provider=secrets_provider,
             pulumi_parallel=pulumi_parallel,
             program=program,
+            fast=fast,
         )
         if not chosen:
             _progress("fleet", "no stack matches the selection")
@@ -217,6 +231,7 @@ def _command(operation: Operation, summary: str) -> None:
         pulumi_parallel: EngineParallelOption = None,
         yes: Annotated[bool, typer.Option("--yes", help="Confirm a destroy (required by destroy only).")] = False,
         program: ProgramOption = ProgramChoice.inline,
+        fast: FastOption = None,
     ) -> None:
         _run(
             operation,
@@ -235,6 +250,7 @@ def _command(operation: Operation, summary: str) -> None:
             pulumi_parallel,
             yes,
             program.value,
+            fast,
         )
 
     fleet_app.command(operation, help=summary)(command)

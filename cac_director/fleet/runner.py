@@ -21,10 +21,18 @@ language host, a Python start, the import of cac_director and loading the tree a
 so programs of several stacks run at once in threads; the environment is the process's, the same for every
 stack, as it is for the CLIs the runner starts. ``local`` runs ``__main__.py`` through the language host, as
 ``pulumi preview`` does. ``refresh`` and ``destroy`` do not run the program.
+
+``up`` decides fast mode per stack exactly as ``cac-director up`` does (``pulumi_provider/fast_mode.choose``:
+``--fast``/``--no-fast``, else the stack's ``fastApplyThreshold`` on the objects its instance declares), and gives each
+stack's CLI that stack's environment (``FastApply.env``: the create journal, and ``PULUMI_SKIP_CHECKPOINTS``
+when fast) through a workspace of its own (``LocalWorkspace(env_vars=...)``): the fleet process's own
+environment is shared by every stack, so it never carries either. After a successful ``up`` the journal is
+pruned against the state, as ``cac-director up`` does.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -46,8 +54,10 @@ from pulumi.automation import (
 from pulumi.automation._stack import StackInitMode
 
 from cac_director.director import runtime as director_runtime
+from cac_director.errors import CacDirectorError
 from cac_director.fleet.discovery import FleetStack
-from cac_director.fleet.stack_config import ensure_stack_config, take_generated_salt
+from cac_director.fleet.stack_config import ensure_stack_config, plain_settings, take_generated_salt
+from cac_director.pulumi_provider import create_journal, fast_mode
 
 Operation = Literal["preview", "up", "refresh", "destroy"]
 ProgramMode = Literal["inline", "local"]
@@ -77,6 +87,8 @@ class StackOutcome:
     log: str = ""
     error: str = ""
     changed: list[dict[str, str]] = field(default_factory=list)
+    fast: bool | None = None
+    """``up``: whether it ran in fast mode (checkpoints skipped); None for the other operations."""
 
     @property
     def has_changes(self) -> bool:
@@ -97,6 +109,7 @@ class StackOutcome:
             "log": self.log,
             "error": self.error,
             "changed": self.changed,
+            "fast": self.fast,
         }
 
 
@@ -113,6 +126,8 @@ class RunOptions:
     """The engine's ``--parallel`` inside each stack."""
     program: ProgramMode = "inline"
     """How ``preview``/``up`` run the program (module docstring)."""
+    fast: bool | None = None
+    """``up``: fast mode for every stack (True), for none (False), or per stack from its threshold (None)."""
 
 
 class _KnownStack(Stack):
@@ -208,6 +223,11 @@ def _first_error(recorder: _Recorder, exc: Exception) -> str:
     return (lines[-1] if lines else type(exc).__name__)[:500]
 
 
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "stderr", "") or exc).strip()
+    return text.splitlines()[-1] if text else type(exc).__name__
+
+
 def _apply_summary(outcome: StackOutcome, summary: dict[str, int]) -> None:
     outcome.create = summary.get("create", 0)
     # A replace deletes and creates one object: counted as an update of it.
@@ -223,10 +243,30 @@ class FleetRunner:
         self.options = options
         self.progress: Progress = progress or (lambda _stack, _message: None)
         self._progress_lock = threading.Lock()
-        command = PulumiCommand()
-        self.workspace = LocalWorkspace(
-            work_dir=str(options.project_dir), pulumi_command=command, secrets_provider=options.secrets_provider
+        self.command = PulumiCommand()
+        self.workspace = self._workspace({})
+
+    def _workspace(self, env: dict[str, str]) -> LocalWorkspace:
+        """A workspace of the project whose CLI runs get ``env`` on top of this process's environment."""
+        return LocalWorkspace(
+            work_dir=str(self.options.project_dir),
+            pulumi_command=self.command,
+            secrets_provider=self.options.secrets_provider,
+            env_vars=env,
         )
+
+    def _fast_mode(self, stack: FleetStack) -> fast_mode.FastApply | None:
+        """``up``: this stack's fast-mode decision (``fast_mode.choose``); None for the other operations."""
+        if self.options.operation != "up" or stack.resolved is None:
+            return None
+        project_dir = self.options.project_dir.resolve()
+        project = fast_mode.project_name(project_dir)
+        if project is None:
+            raise RuntimeError(f"{project_dir / 'Pulumi.yaml'} names no project: the create journal needs it")
+        journal = create_journal.journal_path(project_dir, project, stack.name)
+        resolved = stack.resolved
+        settings = plain_settings(stack.config_file)
+        return fast_mode.choose(self.options.fast, journal, settings.get, lambda: fast_mode.declared_objects(resolved))
 
     def _say(self, stack: str, message: str) -> None:
         with self._progress_lock:
@@ -289,8 +329,16 @@ class FleetRunner:
         started = time.monotonic()
         with log_path.open("w", encoding="utf-8") as log:
             try:
-                self._operate(_KnownStack(stack.name, self.workspace), stack, recorder, log)
-            except (CommandError, RuntimeError, OSError) as exc:
+                mode = self._fast_mode(stack)
+                workspace = self.workspace if mode is None else self._workspace(mode.env)
+                if mode is not None:
+                    outcome.fast = mode.fast
+                    if mode.announcement:
+                        self._say(stack.name, mode.announcement)
+                self._operate(_KnownStack(stack.name, workspace), stack, recorder, log)
+                if mode is not None:
+                    self._prune_journal(stack, mode, log)
+            except (CommandError, RuntimeError, OSError, CacDirectorError) as exc:
                 outcome.result = "failed"
                 outcome.error = _first_error(recorder, exc)
                 for where, message in recorder.errors:
@@ -304,6 +352,25 @@ class FleetRunner:
         verdict = outcome.error if outcome.result == "failed" else _counts(outcome)
         self._say(stack.name, f"{outcome.result} in {outcome.seconds:.1f} s: {verdict}")
         return outcome
+
+    def _prune_journal(self, stack: FleetStack, mode: fast_mode.FastApply, log: Any) -> None:
+        """After a successful ``up``: ``fast_mode.prune_journal`` against the state (read only when needed)."""
+        if not mode.journal.exists():
+            return  # nothing was created, or the journal went already: no state to read
+        # `pulumi stack export` without --show-secrets: secrets stay encrypted, no stack config file is needed.
+        try:
+            exported = self.command.run(
+                ["stack", "export", "--stack", stack.name], str(self.options.project_dir), mode.env
+            )
+            deployment = json.loads(exported.stdout).get("deployment")
+        except (CommandError, ValueError) as exc:
+            # The apply itself succeeded; the journal's entries stay until a later successful `up` prunes them.
+            self._say(stack.name, f"warning: reading the state to prune {mode.journal} failed: {_first_line(exc)}")
+            return
+        rerun = f"cac-director fleet up --stack {stack.name}"
+        for warning in fast_mode.prune_journal(mode, deployment if isinstance(deployment, dict) else {}, rerun):
+            log.write(warning + "\n")
+            self._say(stack.name, warning)
 
     def _operate(self, target: Stack, stack: FleetStack, recorder: _Recorder, log: Any) -> None:
         def on_output(line: str) -> None:

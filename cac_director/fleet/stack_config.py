@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from cac_director.constants import INSTANCE_KEY
+from cac_director.constants import CONFIG_NAMESPACE, INSTANCE_KEY
 from cac_director.errors import ConfigError
 
 _HEADER = (
@@ -64,6 +64,17 @@ def ensure_stack_config(path: Path, instance: str, salt: str | None = None) -> b
 def configured_instance(path: Path) -> str | None:
     value = _load(path).get("config", {}).get(INSTANCE_KEY) if path.exists() else None
     return value if isinstance(value, str) else None
+
+
+def plain_settings(path: Path) -> dict[str, str]:
+    """``key`` -> value of the file's non-secret ``cac-director:*`` settings, as ``pulumi config`` prints them."""
+    config = (_load(path).get("config") or {}) if path.exists() else {}
+    prefix = f"{CONFIG_NAMESPACE}:"
+    return {
+        key.removeprefix(prefix): str(value).lower() if isinstance(value, bool) else str(value)
+        for key, value in config.items()
+        if isinstance(key, str) and key.startswith(prefix) and not isinstance(value, dict | list)
+    }
 
 
 def take_generated_salt(project_dir: Path, stack: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,13 @@ import yaml
 from cac_director.errors import ConfigError
 from cac_director.fleet import parallelism
 from cac_director.fleet.runner import StackOutcome, _one_line, exit_code
-from cac_director.fleet.stack_config import configured_instance, ensure_stack_config, take_generated_salt
+from cac_director.fleet.stack_config import (
+    configured_instance,
+    ensure_stack_config,
+    plain_settings,
+    take_generated_salt,
+)
+from cac_director.pulumi_provider import fast_mode
 
 
 def test_first_use_writes_the_instance_and_the_salt_and_keeps_what_exists(tmp_path: Path) -> None:
@@ -31,6 +38,44 @@ def test_a_malformed_stack_config_is_a_user_error(tmp_path: Path) -> None:
     path.write_text("config: [not, a, mapping]\n")
     with pytest.raises(ConfigError, match=r"stack\.yaml"):
         ensure_stack_config(path, "x")
+
+
+def test_plain_settings_are_the_non_secret_cac_director_keys_as_pulumi_config_prints_them(tmp_path: Path) -> None:
+    path = tmp_path / "stack.yaml"
+    assert plain_settings(path) == {}  # no file yet: no settings
+    path.write_text(
+        "config:\n  cac-director:fastApplyThreshold: 20\n  cac-director:adoptExisting: true\n"
+        "  cac-director:token: {secure: v1:abc}\n  aws:region: eu-west-1\n"
+    )
+    assert plain_settings(path) == {"fastApplyThreshold": "20", "adoptExisting": "true"}
+
+
+def test_fast_mode_from_the_flag_else_the_threshold_of_the_stack_settings(tmp_path: Path) -> None:
+    journal = tmp_path / "j.jsonl"
+    counted: list[int] = []
+
+    def declared(count: int | None) -> Callable[[], int | None]:
+        def count_objects() -> int | None:
+            counted.append(1)
+            return count
+
+        return count_objects
+
+    settings = {"fastApplyThreshold": "20"}
+    assert fast_mode.choose(None, journal, settings.get, declared(20)).fast
+    below = fast_mode.choose(None, journal, settings.get, declared(19))
+    assert (below.fast, below.reason) == (False, "below the threshold")
+    assert below.env == {"CAC_DIRECTOR_CREATE_JOURNAL": str(journal)}  # journaled in both modes
+    assert below.announcement is None
+    fast = fast_mode.choose(None, journal, {}.get, declared(300))  # the default threshold, 300
+    assert fast.env == {"PULUMI_SKIP_CHECKPOINTS": "true", "CAC_DIRECTOR_CREATE_JOURNAL": str(journal)}
+    assert fast.announcement is not None and "fastApplyThreshold = 300" in fast.announcement
+    assert not fast_mode.choose(None, journal, {}.get, declared(None)).fast  # the instance does not load
+    counted.clear()
+    assert not fast_mode.choose(None, journal, {"fastApplyThreshold": "0"}.get, declared(10_000)).fast
+    assert fast_mode.choose(True, journal, {"fastApplyThreshold": "0"}.get, declared(1)).reason == "--fast"
+    assert not fast_mode.choose(False, journal, settings.get, declared(10_000)).fast
+    assert counted == []  # 0 (only with --fast) and the flags never load the instance
 
 
 def test_the_generated_root_file_is_removed_and_its_salt_returned(tmp_path: Path) -> None:
