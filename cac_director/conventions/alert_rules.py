@@ -1,7 +1,8 @@
 """AlertRules (docs/director-api.md §7.9): search-head configuration, read through fetch orders.
 
 Users and incident user groups are referenced by id, repos as ``ip:port/repo`` strings from
-Repos/RemoteRepos/fetch; YAML names all of them by name.
+Repos/RemoteRepos/fetch; YAML names all of them by name. An ``owner`` or ``assigned_to`` that the same node
+declares under ``users`` (an AIO) is created first and passed by id; any other user must exist on the node.
 
 ``notifications`` (§7.18) holds one entry per channel (``email``, ``http``, ``syslog``), with the Director's
 field names; it is not part of the rule's body but sent after the rule's create or update, one
