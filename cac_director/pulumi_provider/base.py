@@ -273,9 +273,6 @@ class DirectorProvider(ResourceProvider):
 
     def _outs(self, props: dict[str, Any], live_obj: dict[str, Any], resolver: NodeResolver) -> dict[str, Any]:
         live = self._live_model(props, live_obj, resolver)
-        for field in self.conventions.quiet_when_empty:
-            if field not in props and live.get(field) in (None, []):
-                live.pop(field, None)
         for field in self.conventions.owned_when_set:
             if field not in props:
                 live.pop(field, None)
