@@ -10,7 +10,8 @@ field names; it is not part of the rule's body but sent after the rule's create 
 notifications back, so a diff compares the configuration with what was last sent (recorded in state), never
 with the Director: a change made in the console is not seen. A channel removed from the configuration is sent
 ``notify_<type>: "off"``, the only removal there is. A rule taken over (``adoptExisting``) gets every declared
-channel sent; ``cac-director export`` cannot write notifications (it cannot read them). SMS, SNMP and SSH, and
+channel sent; ``cac-director export`` cannot write notifications (it cannot read them) and says so in a note
+per rule. SMS, SNMP and SSH, and
 HTTP's ``http_header``, carry credentials and are not offered yet.
 """
 
