@@ -23,7 +23,15 @@ from typing import Any
 import yaml
 
 from cac_director.config.models import SECTION_MODELS
-from cac_director.conventions import CHECKED_VALUES, LOOKUPS, REGISTRY, DeviceApps, ResourceConventions, by_section
+from cac_director.conventions import (
+    CHECKED_VALUES,
+    LOOKUPS,
+    REGISTRY,
+    SECTIONS,
+    DeviceApps,
+    ResourceConventions,
+    by_section,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "resources"
@@ -153,6 +161,8 @@ def _fields(conv: ResourceConventions) -> list[str]:
 
 
 def _target(target: str) -> str:
+    if target in LOOKUPS and target in SECTIONS:
+        return f"[`{target}`]({target}.md) declared on the same node, else the node's `{LOOKUPS[target].api_path}`"
     if target in LOOKUPS:
         return f"`{target}` (objects of the node the tool never manages: `{LOOKUPS[target].api_path}`)"
     return f"[`{target}`]({target}.md)"
@@ -165,7 +175,10 @@ def _references(conv: ResourceConventions) -> list[str]:
     for ref in conv.references:
         wire = _WIRE[ref.wire]
         if ref.wire in ("id", "id_csv"):
-            if ref.target in LOOKUPS:
+            if ref.target in LOOKUPS and ref.target in SECTIONS:
+                wire += " (passed from the target's resource when the node declares it, which also orders the work;"
+                wire += " else looked up by name on the node)"
+            elif ref.target in LOOKUPS:
                 wire += " (looked up by name on the node)"
             elif by_section(ref.target).builtins:
                 wire += " (passed from the target's resource, which also orders the work; a built-in is looked up"

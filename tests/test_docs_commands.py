@@ -13,13 +13,15 @@ import hashlib
 import os
 import re
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import REPO_ROOT, _pulumi_bin_dir
+from tests.conftest import REPO_ROOT, _pulumi_bin_dir, git
 
 DOCS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
 SHELLS = ("bash", "sh", "shell")
@@ -140,3 +142,56 @@ def test_every_skipped_block_says_why_and_most_blocks_run() -> None:
     table = _table_commands()
     for prefix in TABLE_SKIPS:
         assert any(b.text.startswith(prefix) for b in table), f"TABLE_SKIPS lists {prefix!r}, no longer in the README"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.e2e
+def test_the_demo_leaves_the_clone_clean(project: Path, tmp_path: Path) -> None:
+    """scripts/demo and scripts/demo --destroy write only ignored files; the second run keeps the demo's secret."""
+    pulumi_bin = _pulumi_bin_dir()
+    if pulumi_bin is None:
+        if os.environ.get("CI"):
+            pytest.fail("the pulumi CLI is not available: run scripts/setup")
+        pytest.skip("the pulumi CLI is not available")
+    shutil.copy2(REPO_ROOT / ".gitignore", project / ".gitignore")
+    git(project, "init", "-q")
+    # The copy's .venv is a symlink, which the `.venv/` pattern (directories only) does not match.
+    (project / ".git" / "info" / "exclude").write_text(".venv\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "clone")
+    password = "demo-test-pass-51c2e7"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "DIRECTOR_", "DEMO_"))},
+        "PATH": os.pathsep.join([str(pulumi_bin), str(REPO_ROOT / ".venv" / "bin"), os.environ.get("PATH", "")]),
+        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
+        "DEMO_PORT": str(_free_port()),  # never the demo's fixed 8443 in a test; the same for both runs
+        "DEMO_USER_PASSWORD": password,
+    }
+    env.pop("VIRTUAL_ENV", None)
+
+    def demo(*args: str) -> str:
+        proc = subprocess.run(
+            ["scripts/demo", *args], cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+        status = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True
+        ).stdout
+        assert status == "", f"scripts/demo {' '.join(args)} left the clone dirty:\n{status}"
+        assert proc.returncode == 0, f"scripts/demo {' '.join(args)}\n{proc.stdout}\n{proc.stderr}"
+        return proc.stdout
+
+    def demo_secret() -> object:
+        stack = yaml.safe_load((project / ".state" / "Pulumi.staging.yaml").read_text())
+        return stack["config"]["cac-director:userPasswords"]["banka-tester"]
+
+    assert "--expect-no-changes" in demo()
+    secret = demo_secret()
+    assert isinstance(secret, dict) and set(secret) == {"secure"}
+    demo("--destroy")
+    assert demo_secret() == secret
+    assert not any(password in path.read_text(errors="replace") for path in project.rglob("*.yaml"))

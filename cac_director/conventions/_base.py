@@ -162,12 +162,10 @@ class ResourceConventions:
     """A model boolean applied through ``{id}/activate`` / ``{id}/deactivate`` instead of the body."""
     wire_keys: dict[str, str] = field(default_factory=dict)
     """Model key -> wire write key where they differ (SyslogCollector ``device`` -> ``device_id``)."""
-    quiet_when_empty: tuple[str, ...] = ()
-    """Owned fields added after 0.2 (Devices ``logpolicy``): left out of the outputs while the object has none
-    and the configuration names none, so that state written before them refreshes with no change."""
     owned_when_set: tuple[str, ...] = ()
-    """Fields owned only while the configuration sets them (Devices ``distributed_collector``): otherwise left out
-    of the outputs, so what the node holds there is no drift, and kept on edits (list them in ``kept_on_edit``)."""
+    """Fields owned only while the configuration sets them (Devices ``logpolicy``, ``distributed_collector``):
+    otherwise left out of the outputs, so what the node holds there is no drift (and state written before such a
+    field existed refreshes with no change), and kept on edits (list them in ``kept_on_edit``)."""
     read_flatten: tuple[str, ...] = ()
     """Read-side objects whose keys are model top-level fields (Devices ``risk_values{...}``)."""
     secret_inputs: tuple[SecretInput, ...] = ()

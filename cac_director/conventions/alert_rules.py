@@ -1,7 +1,8 @@
 """AlertRules (docs/director-api.md §7.9): search-head configuration, read through fetch orders.
 
 Users and incident user groups are referenced by id, repos as ``ip:port/repo`` strings from
-Repos/RemoteRepos/fetch; YAML names all of them by name.
+Repos/RemoteRepos/fetch; YAML names all of them by name. An ``owner`` or ``assigned_to`` that the same node
+declares under ``users`` (an AIO) is created first and passed by id; any other user must exist on the node.
 
 ``notifications`` (§7.18) holds one entry per channel (``email``, ``http``, ``syslog``), with the Director's
 field names; it is not part of the rule's body but sent after the rule's create or update, one
@@ -9,7 +10,8 @@ field names; it is not part of the rule's body but sent after the rule's create 
 notifications back, so a diff compares the configuration with what was last sent (recorded in state), never
 with the Director: a change made in the console is not seen. A channel removed from the configuration is sent
 ``notify_<type>: "off"``, the only removal there is. A rule taken over (``adoptExisting``) gets every declared
-channel sent; ``cac-director export`` cannot write notifications (it cannot read them). SMS, SNMP and SSH, and
+channel sent; ``cac-director export`` cannot write notifications (it cannot read them) and says so in a note
+per rule. SMS, SNMP and SSH, and
 HTTP's ``http_header``, carry credentials and are not offered yet.
 """
 

@@ -6,6 +6,10 @@ connected), so they are read-only references resolved by name on the node, sent 
 checked on every node receiving the device before the plan. The field is owned only when set: a device
 without it keeps (and does not diff) the collectors the node gave it; ``distributed_collector: []`` detaches
 them all.
+
+``logpolicy`` (log collection policy names) is owned the same way: a device that names none keeps, and never
+diffs, the policies the node assigned it (every edit sends them back); ``logpolicy: []`` removes them. Dropping the
+field from the YAML therefore leaves the node's policies as they are: write ``logpolicy: []`` to remove them.
 """
 
 from __future__ import annotations
@@ -65,10 +69,10 @@ DEVICES = ResourceConventions(
     # risk_values{availability,confidentiality,integrity} is flattened back by the client's read mapping.
     read_renames={"device_groups": "devicegroup", "log_policies": "logpolicy"},
     read_flatten=("risk_values",),
-    quiet_when_empty=("logpolicy",),
-    # Attached in the console or by other tools (state written before the field was configurable has none): no drift
-    # unless the configuration names collectors; ``distributed_collector: []`` detaches them all.
-    owned_when_set=("distributed_collector",),
+    # Assigned or attached in the console or by other tools (state written before the fields were configurable has
+    # none): no drift unless the configuration names them; ``logpolicy: []`` / ``distributed_collector: []``
+    # detach them all.
+    owned_when_set=("logpolicy", "distributed_collector"),
     # A device created without a timezone reads back as UTC (the Director's default).
     defaults={"timezone": "UTC"},
     # Sent back on every PUT (§7.7, §7.19) when a body leaves them out: a device whose configuration names no

@@ -20,7 +20,7 @@ LOOKUPS: dict[str, Lookup] = {
     # ``ip:port/repo`` strings alert rules must name (§7.9); the client serves them as string lists.
     "repoPaths": Lookup("repoPaths", "Repos/RepoPaths", name_key="paths", shape="paths"),
     "remoteRepos": Lookup("remoteRepos", "Repos/RemoteRepos/fetch", name_key="", shape="fetch"),
-    # The names a device's timezone and a collector's charset may take (§7.12): the Director keeps the
+    # The names a device's or user's timezone and a collector's charset may take (§7.12): the Director keeps the
     # value itself, so they are checked in the pre-flight only, never translated.
     "timezones": Lookup("timezones", "Timezone", name_key="name", id_key="name"),
     "charsets": Lookup("charsets", "Charsets", name_key="charsets", shape="paths"),
@@ -31,5 +31,6 @@ CHECKED_VALUES: dict[str, dict[str, str]] = {
     "syslogCollectors": {"charset": "charsets"},
     "policySyslogCollectors": {"charset": "charsets"},
     "systemSettings": {"timezone": "timezones"},
+    "users": {"timezone": "timezones"},
 }
 """section -> plain field -> the lookup whose names its value must be one of, on every node receiving it."""

@@ -16,7 +16,7 @@ from typing import Any
 from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
 from cac_director.constants import TYPE_PREFIX
-from cac_director.conventions import LOOKUPS, by_section
+from cac_director.conventions import LOOKUPS, SECTIONS, by_section
 from cac_director.export.read import NodeExport
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider.resources import RESOURCE_CLASSES
@@ -31,7 +31,8 @@ def _ref_ids(section: str, model: dict[str, Any], export: NodeExport) -> dict[st
     """``{path: {name: id}}`` for the id references to managed objects, as ``program._wire_references``."""
     result: dict[str, Any] = {}
     for ref in by_section(section).references:
-        if ref.target in LOOKUPS or ref.wire not in ("id", "id_csv"):
+        # A lookup that is also a section (users) counts where the node's export has the object, as in the program.
+        if (ref.target in LOOKUPS and ref.target not in SECTIONS) or ref.wire not in ("id", "id_csv"):
             continue
         ids = {
             name: export.ids[(ref.target, name)]

@@ -160,6 +160,17 @@ def read_node(
                         f"`pulumi config set --secret --path '{setting}.{name}' <value>`",
                     )
                 )
+            for key in conv.follow_up_fields:
+                # Written by actions after the object and never returned (alert-rule notifications, §7.18).
+                export.notes.append(
+                    Unexpressible(
+                        conv.yaml_section,
+                        name,
+                        f"'{key}' cannot be read from the Director (no read returns them), so none are exported: "
+                        f"declare them by hand if the console shows this {conv.type_name} has any; applied "
+                        "without them, it keeps the ones it has",
+                    )
+                )
             for key in conv.write_only_fields:
                 if key not in obj and key not in secret_fields:
                     export.unexpressible.append(

@@ -275,9 +275,6 @@ class DirectorProvider(ResourceProvider):
         """What the stack records for the wire read object ``live_obj`` when ``props`` are its inputs: the
         outputs of a create, update or refresh (also the live side of an adoption's plan, ``adoption.py``)."""
         live = self._live_model(props, live_obj, resolver)
-        for field in self.conventions.quiet_when_empty:
-            if field not in props and live.get(field) in (None, []):
-                live.pop(field, None)
         for field in self.conventions.owned_when_set:
             if field not in props:
                 live.pop(field, None)

@@ -8,12 +8,14 @@ resource. The settings follow the providers' rules (``_settings``): ``DIRECTOR_T
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
 from cac_director.config import ResolvedInstance
-from cac_director.conventions import LOOKUPS, by_section
+from cac_director.conventions import LOOKUPS, SECTIONS, by_section
 from cac_director.director import ClientSettings, node_client
 from cac_director.director.connection_check import check_connection
 from cac_director.errors import DirectorError
@@ -50,13 +52,17 @@ def adoption(
 
 def missing_node_references(settings: ClientSettings, resolved: ResolvedInstance) -> list[str]:
     """One line per name the configuration expects on a node that the node does not have (one list per
-    referenced type per node)."""
+    referenced type per node).
+
+    A lookup that is also a section (``users``: console users, or the stack's own) is satisfied by an object
+    the same node declares: the program makes the referencing object wait for it (``program.register``).
+    """
     problems: list[str] = []
     for node in resolved.nodes.values():
         client = node_client(settings, node.logpoint_id, node.name)
         tables: dict[str, set[str]] = {}
         for ref in resolved.node_references:
-            if ref.section not in node.sections:
+            if ref.section not in node.sections or _declared_on(node.sections, ref.target, ref.value):
                 continue
             if ref.target not in tables:
                 tables[ref.target] = client.lookup_names(ref.target)
@@ -66,6 +72,14 @@ def missing_node_references(settings: ClientSettings, resolved: ResolvedInstance
                     "install or create it on that node first, or fix the name"
                 )
     return problems
+
+
+def _declared_on(sections: Mapping[str, list[dict[str, Any]]], target: str, name: str) -> bool:
+    """Whether the node's configuration declares ``name`` in the section ``target`` (users of the stack)."""
+    if target not in SECTIONS:
+        return False
+    name_key = by_section(target).name_key
+    return any(str(obj.get(name_key)) == name for obj in sections.get(target, []))
 
 
 def _label(target: str) -> str:

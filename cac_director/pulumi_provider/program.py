@@ -3,7 +3,8 @@
 References between managed objects become Pulumi outputs, so the engine orders the work and carries the
 ids: every referenced name is replaced by the referenced resource's name output, and where the Director
 wants an id the resource also gets the upstream ``id`` output in ``ref_ids``. References to built-in and
-vendor objects stay plain names that the provider resolves on the node.
+vendor objects stay plain names that the provider resolves on the node. A lookup that is also a section
+(``users``: an alert rule's owner) is wired like a managed reference when the same node declares the name.
 """
 
 from __future__ import annotations
@@ -122,6 +123,8 @@ def _wire_references(
         if upstream is not None:
             if ref.wire in ("id", "id_csv"):
                 ids[name] = upstream.id
+        elif ref.target in LOOKUPS:
+            continue  # not declared on this node: a console user, resolved on the node by name
         else:
             # Declared on other nodes only (e.g. repos an alert rule on a search head searches): wait for them.
             depends.extend(graph.anywhere.get((ref.target, name), []))
@@ -136,8 +139,34 @@ def _wire_references(
 
 _SINGLETONS = tuple((conv.yaml_section, conv.singleton.name) for conv in REGISTRY if conv.singleton)
 """(section, name) of the one object of each singleton type (SystemSettingsGeneral)."""
-_REGISTRATION_ORDER = (*(c for c in REGISTRY if c.singleton), *(c for c in REGISTRY if not c.singleton))
-"""REGISTRY order (new types are appended: state pins the old order), a node's settings first."""
+
+
+def _registration_order(registry: tuple[ResourceConventions, ...]) -> tuple[ResourceConventions, ...]:
+    """A node's settings first, then every type after the sections it references, else in REGISTRY order.
+
+    REGISTRY lists a type after the types it references, except where a lookup is also a section: alert rules
+    name users (console users or the stack's own), a type appended later. Each step takes the first type, in
+    REGISTRY order, whose referenced sections are all registered. The order only decides which resources
+    exist when a later one is registered: a new order plans no update or replace of a recorded resource
+    (tests/e2e/test_existing_stacks.py replays a stack recorded with the earlier one).
+    """
+    sections = {conv.yaml_section for conv in registry}
+    needs = {
+        conv.yaml_section: {ref.target for ref in conv.references if ref.target in sections} - {conv.yaml_section}
+        for conv in registry
+    }
+    order = [conv for conv in registry if conv.singleton]
+    left = [conv for conv in registry if not conv.singleton]
+    done = {conv.yaml_section for conv in order}
+    while left:
+        ready = next((conv for conv in left if needs[conv.yaml_section] <= done), left[0])
+        order.append(ready)
+        done.add(ready.yaml_section)
+        left.remove(ready)
+    return tuple(order)
+
+
+_REGISTRATION_ORDER = _registration_order(REGISTRY)
 
 
 def _settings_of(graph: _Graph, node: str) -> list[pulumi.Resource]:
@@ -178,7 +207,7 @@ def register(
                 ref_ids: dict[str, Any] = {}
                 depends: list[pulumi.Resource] = _settings_of(graph, node.name)
                 for ref in conv.references:
-                    if ref.target in LOOKUPS:
+                    if ref.target in LOOKUPS and ref.target not in name_key_of:
                         continue
                     ids, extra = _wire_references(node.name, ref, props, graph, name_key_of)
                     if ids:

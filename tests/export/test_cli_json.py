@@ -49,3 +49,19 @@ def test_json_mistakes_are_one_json_error(emu: Any, tmp_path: Path) -> None:
     assert no_token.exit_code == 2
     failure = json.loads(no_token.stdout)
     assert failure == {"ok": False, "exit_code": 2, "error": failure["error"]} and "DIRECTOR_TOKEN" in failure["error"]
+
+
+def test_alert_rule_notifications_are_named_as_left_out(emu: Any, tmp_path: Path) -> None:
+    # Nothing reads notifications back (docs/director-api.md §7.18): the export says so per rule, as a note.
+    resolved = populate(emu, STAGING)
+    # With the data node: the rules search its repos.
+    result = _run(emu, "--node", "dn-stg-01", "--node", "sh-stg-01", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    [node] = [n for n in json.loads(result.stdout)["nodes"] if n["node"] == "sh-stg-01"]
+    rules = sorted(str(rule["searchname"]) for rule in resolved.nodes["sh-stg-01"].sections["alertRules"])
+    assert len(rules) == 3
+    notes = sorted((n["section"], n["name"]) for n in node["notes"])
+    assert notes == [("alertRules", name) for name in rules]
+    assert all("'notifications' cannot be read" in n["what"] for n in node["notes"])
+    written = "".join(p.read_text() for p in tmp_path.rglob("*.yaml"))
+    assert "notifications" not in written

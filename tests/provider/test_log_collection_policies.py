@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from cac_director.director import runtime
 from cac_director.errors import DirectorError
 from cac_director.pulumi_provider.providers import PROVIDERS
 from tests.contract.test_round_trips import CASES
+from tests.provider.test_distributed_collectors import DEVICE
 from tests.provider.test_lifecycle import _create, _props
 
 
@@ -57,3 +59,29 @@ def test_a_policy_collector_lives_in_the_policy_and_never_meets_a_device_collect
     (stored,) = [p for p in fresh.objects(target["pool"], target["node"], "LogCollectionPolicies")]
     assert stored["col_apps"] == []
     assert device_collectors.read(on_device.id, on_device.outs).id == on_device.id
+
+
+def test_a_device_that_names_no_policy_keeps_the_one_the_node_gave_it(fresh, target, make_provider) -> None:
+    # Unset in YAML, set on the node (console, another tool): not this stack's field, so no diff on every run.
+    _, _, policy = _create(make_provider, "logCollectionPolicies", {"name": "lcp-fw", "description": ""}, target)
+    devices = make_provider(PROVIDERS["Device"])
+    model = DEVICE  # fw9, no policy
+    inputs = devices.check({}, {**model, "target": target}).inputs
+    device = devices.create(inputs)
+    fresh.oob_update(target["pool"], target["node"], "Devices", device.id, {"logpolicy": [policy.id]})
+    runtime.reset()  # a refresh is a new provider process
+    read = devices.read(device.id, device.outs)
+    assert devices.diff(device.id, read.outs, inputs).changes is False
+    # Another change still goes through, and the complete PUT keeps the node's policy.
+    devices.update(device.id, read.outs, {**inputs, "ip": ["10.0.9.2"]})
+    (stored,) = [d for d in fresh.objects(target["pool"], target["node"], "Devices") if d["name"] == "fw9"]
+    assert stored["log_policies"] == [policy.id]
+
+    # Named in YAML, the field is owned: a console change is drift, and `logpolicy: []` detaches it.
+    detach = devices.check({}, {**model, "logpolicy": [], "target": target}).inputs
+    runtime.reset()
+    read = devices.read(device.id, device.outs)
+    assert devices.diff(device.id, read.outs, detach).changes is True
+    devices.update(device.id, read.outs, detach)
+    (stored,) = [d for d in fresh.objects(target["pool"], target["node"], "Devices") if d["name"] == "fw9"]
+    assert stored["log_policies"] == []

@@ -51,3 +51,38 @@ def test_an_unknown_distributed_collector_names_the_file_line_and_path(emu: Any,
         f"'dc-moon' does not exist on node {node}; install or create it on that node first, or fix the name"
         for node in ("dn-prod-01", "dn-prod-02")
     ]
+
+
+def test_an_owner_managed_on_other_nodes_only_is_still_missing_on_the_search_head(emu: Any, tmp_path: Path) -> None:
+    # Users live on data nodes and AIOs: a stack's user counts as present only where the same node declares it
+    # (Bank B's AIO, tests/e2e/test_same_stack_owner.py); the search head would never get this one.
+    shutil.copytree(REPO_ROOT / "fleets", tmp_path / "fleets")
+    instance = tmp_path / PROD
+    rule = "    - searchname: soc-firewall-deny-burst\n"
+    text = instance.read_text().replace(rule, rule + "      owner: soc-lead\n")
+    text += (
+        "  users:\n    - {username: soc-lead, password_from: soc-lead, firstname: SOC, lastname: Lead, "
+        "email: lead@bank-a.example, usergroup: [ug-banka-soc]}\n"
+    )
+    instance.write_text(text)
+    assert _problems(emu, instance) == [
+        f"{instance}:62: alertRules[soc-firewall-deny-burst].owner: Users 'soc-lead' does not exist on node "
+        "sh-prod-01; install or create it on that node first, or fix the name"
+    ]
+
+
+def test_an_unknown_user_timezone_names_the_file_line_and_path(emu: Any, tmp_path: Path) -> None:
+    shutil.copytree(REPO_ROOT / "fleets", tmp_path / "fleets")
+    instance = tmp_path / PROD
+    lines = instance.read_text().splitlines()
+    lines += [
+        "  users:",
+        "    - {username: soc-lead, password_from: soc-lead, firstname: SOC, lastname: Lead,",
+        "       email: lead@bank-a.example, usergroup: [ug-banka-soc], timezone: Mars/Olympus}",
+    ]
+    instance.write_text("\n".join(lines) + "\n")
+    assert _problems(emu, instance) == [
+        f"{instance}:{len(lines)}: users[soc-lead].timezone: Timezone 'Mars/Olympus' does not exist on node {node}; "
+        "install or create it on that node first, or fix the name"
+        for node in ("dn-prod-01", "dn-prod-02")
+    ]

@@ -13,6 +13,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from cac_director.conventions import REGISTRY, SECTIONS
+from cac_director.pulumi_provider.program import _REGISTRATION_ORDER
+
 PROGRAM = textwrap.dedent(
     """
     import asyncio
@@ -108,3 +111,15 @@ def test_the_sdk_alone_sends_the_stack_under_the_resource(tmp_path: Path) -> Non
     assert str(repo["source"]).endswith("/cac_director/pulumi_provider/resources.py")
     # One entry per input key, empty where no output of another resource flows in (the engine keeps them).
     assert repo["property_dependencies"] == {"__provider": [], "name": [], "hiddenrepopath": [], "target": []}
+
+
+def test_every_type_registers_after_the_sections_it_references() -> None:
+    order = [conv.yaml_section for conv in _REGISTRATION_ORDER]
+    assert sorted(order) == sorted(SECTIONS)
+    assert _REGISTRATION_ORDER[0].singleton is not None  # a node's settings first
+    for conv in REGISTRY:
+        for ref in conv.references:
+            if ref.target in SECTIONS and ref.target != conv.yaml_section:
+                assert order.index(ref.target) < order.index(conv.yaml_section), (conv.yaml_section, ref.path)
+    # Users are both a section and a node lookup: a node's users come before the alert rules they may own.
+    assert order.index("users") < order.index("alertRules")
