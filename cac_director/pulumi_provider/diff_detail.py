@@ -3,9 +3,9 @@
 ``pulumi preview --diff`` and ``preview --json`` (``detailedDiff``) then show these paths only, never the
 meta inputs (``target``, ``adopt``, ``ref_ids``, ``managed_by``) or the pickled provider (docs/plan.md).
 
-The engine reads every path against the old *outputs* and the new *inputs* (Pulumi CLI 3.274.1,
-``pkg/engine/detailedDiff.go`` ``TranslateDetailedDiff``), by position in lists, and shows an ``UPDATE`` leaf
-as the whole difference of the two values under it. So what changes is decided here on the normalised
+The engine reads every path against the old *outputs* and the new *inputs*, by position in lists, and shows
+an ``UPDATE`` leaf as the whole difference of the two values under it (docs/plan.md "What ``pulumi preview
+--diff`` shows"). So what changes is decided here on the normalised
 model (as ``diff`` decides it), and paths are positions in the raw lists the engine holds:
 
 - a scalar field: its key; a nested object: the changed keys under it;
@@ -17,8 +17,8 @@ model (as ``diff`` decides it), and paths are positions in the raw lists the eng
 
 An update whose only change is in ``ref_ids`` (a referenced object was replaced: same name, new id) names
 the references that now point at another object, ``UPDATE`` where the name keeps its position, else
-``DELETE``/``ADD``: an empty detailed diff would make the engine print every old input instead
-(``pkg/backend/display/diff.go`` ``renderDiff``), the meta inputs included.
+``DELETE``/``ADD``: for an empty detailed diff the engine prints every old input instead, the meta inputs
+included.
 """
 
 from __future__ import annotations
