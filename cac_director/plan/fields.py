@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from cac_director.conventions import by_type_name
 from cac_director.director import mapping
+from cac_director.director.list_items import identity, stay_in_place
 from cac_director.pulumi_provider.base import META_KEYS, PROVIDER_KEY
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """How ``pulumi preview --json`` writes a value that is known only after the apply."""
-# What identifies an item of a list of objects, and how a reviewer recognises it.
-_IDENTITY: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], str]]] = {
-    "routing_criteria": (("type", "key", "value"), lambda i: f"{i.get('key')}={i.get('value')}"),
-    "hiddenrepopath": (("path",), lambda i: str(i.get("path"))),
-    "specifications": (("source",), lambda i: str(i.get("source"))),
-}
 
 
 @dataclass(frozen=True)
@@ -54,51 +48,19 @@ def _hidden(change: FieldChange) -> FieldChange:
     )
 
 
-def _identity(list_field: str, item: Any) -> tuple[str, str]:
-    """(key, label) of a list item: its identity fields when the list has them, else its whole value."""
-    spec = _IDENTITY.get(list_field)
-    if spec is not None and isinstance(item, dict):
-        keys, label = spec
-        return json.dumps([item.get(k) for k in keys], sort_keys=True, default=str), label(item)
-    text = json.dumps(item, sort_keys=True, default=str)
-    return text, item if isinstance(item, str) else text
-
-
-def _stay_in_place(old_keys: list[str], new_keys: list[str]) -> set[str]:
-    """Keys in a longest common subsequence of both orders: the items that did not move."""
-    rows, cols = len(old_keys), len(new_keys)
-    table = [[0] * (cols + 1) for _ in range(rows + 1)]
-    for i in range(rows - 1, -1, -1):
-        for j in range(cols - 1, -1, -1):
-            table[i][j] = (
-                table[i + 1][j + 1] + 1 if old_keys[i] == new_keys[j] else max(table[i + 1][j], table[i][j + 1])
-            )
-    kept: set[str] = set()
-    i = j = 0
-    while i < rows and j < cols:
-        if old_keys[i] == new_keys[j]:
-            kept.add(old_keys[i])
-            i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
-            i += 1
-        else:
-            j += 1
-    return kept
-
-
 def diff_list(name: str, old: list[Any], new: list[Any], *, ordered: bool) -> list[FieldChange]:
     """Changes of one list field, item by item (identity, not position)."""
-    old_items = {_identity(name, item)[0]: (pos, item) for pos, item in enumerate(old)}
-    new_items = {_identity(name, item)[0]: (pos, item) for pos, item in enumerate(new)}
+    old_items = {identity(name, item)[0]: (pos, item) for pos, item in enumerate(old)}
+    new_items = {identity(name, item)[0]: (pos, item) for pos, item in enumerate(new)}
     changes: list[FieldChange] = []
     for key, (_pos, item) in old_items.items():
         if key not in new_items:
-            changes.append(FieldChange(f"{name}[{_identity(name, item)[1]}]", "removed", old=item))
+            changes.append(FieldChange(f"{name}[{identity(name, item)[1]}]", "removed", old=item))
     common_old = [key for key in old_items if key in new_items]
     common_new = [key for key in new_items if key in old_items]
-    unmoved = _stay_in_place(common_old, common_new) if ordered else set(common_old)
+    unmoved = stay_in_place(common_old, common_new) if ordered else set(common_old)
     for key, (pos, item) in new_items.items():
-        label = f"{name}[{_identity(name, item)[1]}]"
+        label = f"{name}[{identity(name, item)[1]}]"
         if key not in old_items:
             changes.append(FieldChange(label, "added", new=item))
             continue

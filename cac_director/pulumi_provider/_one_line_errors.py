@@ -36,7 +36,7 @@ class _TracebackForOurErrors:
         return traceback.format_exc(limit, chain)
 
 
-def _server_modules() -> list[ModuleType]:
+def server_modules() -> list[ModuleType]:
     """The provider server module, whether it runs as ``__main__`` (``python -m``) or was imported."""
     found = []
     for name in ("__main__", SERVER_MODULE):
@@ -50,7 +50,7 @@ def _server_modules() -> list[ModuleType]:
 def install() -> bool:
     """Patch the running provider server, if any; True when it is (now) patched. Idempotent."""
     patched = False
-    for module in _server_modules():
+    for module in server_modules():
         current = getattr(module, "traceback", None)
         if current is traceback:
             module.traceback = _TracebackForOurErrors()  # type: ignore[attr-defined]

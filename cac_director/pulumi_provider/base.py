@@ -36,7 +36,6 @@ from pulumi.dynamic import (
     CheckResult,
     ConfigureRequest,
     CreateResult,
-    DiffResult,
     ReadResult,
     ResourceProvider,
     UpdateResult,
@@ -55,12 +54,14 @@ from cac_director.errors import (
     NotFound,
     OrderFailed,
 )
-from cac_director.pulumi_provider import _one_line_errors, create_journal
+from cac_director.pulumi_provider import _detailed_diff, _one_line_errors, create_journal
+from cac_director.pulumi_provider._detailed_diff import DetailedDiffResult
 from cac_director.pulumi_provider._engine_watch import exit_with_engine
 from cac_director.pulumi_provider._one_report import first_in_operation
 from cac_director.pulumi_provider._paths import names_at
 from cac_director.pulumi_provider._settings import NAMESPACE, ProviderSettings
 from cac_director.pulumi_provider._workers import widen_current_pool
+from cac_director.pulumi_provider.diff_detail import detailed_diff, re_pointed
 from cac_director.pulumi_provider.stack_token import current_token
 
 META_KEYS = ("target", "adopt", "ref_ids", "managed_by")
@@ -140,6 +141,7 @@ class DirectorProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         _one_line_errors.install()
+        _detailed_diff.install()
         exit_with_engine()
         self._settings = ProviderSettings.from_config(lambda key: req.config.get(f"{NAMESPACE}:{key}"))
         # The SDK runs configure in one of the provider process's gRPC worker threads (4 by default).
@@ -325,7 +327,7 @@ class DirectorProvider(ResourceProvider):
                 failures.append(CheckFailure("target", f"the target is missing {', '.join(missing)}"))
         return CheckResult(props, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DetailedDiffResult:
         conv = self.conventions
         changed: set[str] = set()
         desired_model, current_model = self._model(news), self._model(olds)
@@ -349,8 +351,31 @@ class DirectorProvider(ResourceProvider):
         if _has_unknown(new_target) or new_target.get("node") != old_target.get("node"):
             changed.add("target")
             replaces.append("target")
+        fields = changed - set(META_KEYS)
+        detailed = detailed_diff(
+            conv,
+            old_model=current_model,
+            new_model=desired_model,
+            changed=fields,
+            replaces=set(replaces),
+            unknown=unknown_keys,
+        )
+        if "ref_ids" in changed:
+            for field, paths in re_pointed(current_model, desired_model, old_refs, news.get("ref_ids")).items():
+                if field not in fields:  # a field that changes itself shows that change
+                    detailed.update(paths)
+                    fields.add(field)
+        if "target" in replaces:
+            # The one meta input shown: without it a move to another node id would show no reason to replace.
+            detailed["target.node"] = "UPDATE_REPLACE"
         # Names are unique on a node, so the old object must go before its replacement can be created.
-        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+        return DetailedDiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            delete_before_replace=True,
+            diffs=sorted(fields),
+            detailed=detailed,
+        )
 
     @_clean_errors("creating")
     def create(self, props: dict[str, Any]) -> CreateResult:

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_program import TOKEN, Deployment, deployment
+from tests.e2e.conftest import INSTANCE
+from tests.e2e.test_program import TOKEN, USER_LINE, USER_PASSWORD, Deployment, deployment
 
 pytestmark = pytest.mark.e2e
 __all__ = ["deployment"]
@@ -212,3 +213,118 @@ def test_plan_reports_moves_and_removals_by_name_with_exit_codes(deployment: Dep
     code, drift = _plan(d)
     assert code == 1
     assert [(o["name"], o["action"]) for o in drift["changes"]] == [("repo-linux", "update")]
+
+
+INTERNAL_INPUTS = ("ref_ids", "target", "__provider", "managed_by", "adopt")
+
+
+def _blocks(preview_diff: str) -> dict[str, str]:
+    """``node/name`` -> the lines `pulumi preview --diff` prints for that Director object (stack outputs cut)."""
+    groups: list[list[str]] = []
+    objects = preview_diff.partition("--outputs:--")[0].partition("\nResources:")[0]
+    for line in objects.splitlines():
+        header = line.rstrip().endswith(")") and ": (" in line
+        if header:
+            groups.append([line])
+        elif groups:
+            groups[-1].append(line)
+    blocks: dict[str, str] = {}
+    for lines in groups:
+        urn = next((line.strip() for line in lines if line.strip().startswith("[urn=")), "")
+        if "pulumi-python:dynamic/cacdirector:" in urn:
+            blocks[urn.removesuffix("]").split("::")[-1]] = "\n".join(lines)
+    return blocks
+
+
+def _json_diffs(d: Deployment, *args: str) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """``node/name`` -> (diffReasons, detailedDiff path -> kind) of each Director object a preview changes."""
+    doc = json.loads(d.cli.run("preview", "--json", *args).stdout)
+    return {
+        step["urn"].split("::")[-1]: (
+            step.get("diffReasons") or [],
+            {path: diff["kind"] for path, diff in (step.get("detailedDiff") or {}).items()},
+        )
+        for step in doc["steps"]
+        if "cacdirector" in step["urn"] and step["op"] not in ("same", "refresh")
+    }
+
+
+def test_preview_diff_shows_only_the_changed_fields(deployment: Deployment) -> None:
+    """`pulumi preview --diff` and `--json` name model paths only (our Diff's detailedDiff), never meta inputs."""
+    d = deployment
+    d.edit(INSTANCE, lambda text: text + USER_LINE)
+    d.cli.run("config", "set", "--secret", "--path", "cac-director:userPasswords.soc-lead", USER_PASSWORD)
+    d.cli.run("up", "--yes")
+    nodes = ("dn-prod-01", "dn-prod-02")
+
+    def preview_diff(*args: str) -> dict[str, str]:
+        proc = d.cli.run("preview", "--diff", *args)
+        assert USER_PASSWORD not in _output(proc)
+        blocks = _blocks(proc.stdout)
+        for name, block in blocks.items():
+            for internal in INTERNAL_INPUTS:
+                assert internal not in block, f"{internal} shown for {name}:\n{block}"
+        return blocks
+
+    # A retention: the one field, in its list item; the summary line names the field only.
+    d.edit(INSTANCE, lambda text: text.replace("path: /data/hot/, retention: 90", "path: /data/hot/, retention: 91"))
+    blocks = preview_diff()
+    assert sorted(blocks) == [f"{node}/repo-secu" for node in nodes]
+    assert all("~ retention: 90 => 91" in block for block in blocks.values()), blocks
+    assert all(block.count(" => ") == 1 for block in blocks.values()), blocks
+    assert "[diff: ~hiddenrepopath]" in d.cli.run("preview").stdout
+    assert _json_diffs(d) == {
+        f"{node}/repo-secu": (["hiddenrepopath"], {"hiddenrepopath[0].retention": "update"}) for node in nodes
+    }
+    d.edit(INSTANCE, lambda text: text.replace("retention: 91", "retention: 90"))
+
+    # One criterion moved first (and given the template's repo): removed at 2, added at 0; the two criteria
+    # that only shifted are not shown. `cac-director plan` names it a move (test above).
+    d.edit(INSTANCE, lambda text: text.replace("{_id: crit-audit, repo: repo-secu}", "{_id: crit-audit, _first: true}"))
+    blocks = preview_diff()
+    assert sorted(blocks) == [f"{node}/rp-windows" for node in nodes]
+    for block in blocks.values():
+        assert "+ [0]: {" in block and "- [2]: {" in block, block
+        assert '+ repo : "repo-audit"' in block and '- repo : "repo-secu"' in block, block
+        assert "[1]:" not in block, block
+    assert _json_diffs(d) == {
+        f"{node}/rp-windows": (["routing_criteria"], {"routing_criteria[0]": "add", "routing_criteria[2]": "delete"})
+        for node in nodes
+    }
+
+    # One criterion deleted: that element only.
+    d.edit(INSTANCE, lambda text: text.replace("{_id: crit-audit, _first: true}", "{_id: crit-audit, _action: delete}"))
+    blocks = preview_diff()
+    for block in blocks.values():
+        assert "- [2]: {" in block and "[0]:" not in block and "[1]:" not in block and "+ " not in block, block
+    assert _json_diffs(d) == {
+        f"{node}/rp-windows": (["routing_criteria"], {"routing_criteria[2]": "delete"}) for node in nodes
+    }
+    d.edit(
+        INSTANCE, lambda text: text.replace("{_id: crit-audit, _action: delete}", "{_id: crit-audit, repo: repo-secu}")
+    )
+
+    # A new password: the field, its values hidden.
+    d.cli.run("config", "set", "--secret", "--path", "cac-director:userPasswords.soc-lead", USER_PASSWORD + "-2")
+    blocks = preview_diff()
+    assert sorted(blocks) == [f"{node}/soc-lead" for node in nodes]
+    assert all("~ password: [secret] => [secret]" in block for block in blocks.values()), blocks
+    d.cli.run("config", "set", "--secret", "--path", "cac-director:userPasswords.soc-lead", USER_PASSWORD)
+
+    # An upstream replacement: the devices in the group change only in ref_ids (a new id, the same name). They
+    # are still updated, and show the reference that is re-pointed, not the ids.
+    stack = json.loads(d.cli.run("stack", "export").stdout)
+    group = next(r["urn"] for r in stack["deployment"]["resources"] if r["urn"].endswith("::dn-prod-01/dg-windows"))
+    replacing = d.cli.run("preview", "--diff", "--replace", group)
+    assert USER_PASSWORD not in _output(replacing)
+    # The forced replacement itself is left out: with nothing changed, the engine prints its old inputs.
+    blocks = {name: block for name, block in _blocks(replacing.stdout).items() if name != "dn-prod-01/dg-windows"}
+    assert sorted(blocks) == ["dn-prod-01/dc-01", "dn-prod-01/dc-02"], replacing.stdout
+    for block in blocks.values():
+        assert "(update)" in block and "~ devicegroup: [" in block, block
+        assert '~ [0]: "dg-windows" => "dg-windows"' in block, block
+        for internal in INTERNAL_INPUTS:
+            assert internal not in block, block
+    assert {
+        name: diffs for name, diffs in _json_diffs(d, "--replace", group).items() if name != "dn-prod-01/dg-windows"
+    } == {f"dn-prod-01/{dc}": (["devicegroup"], {"devicegroup[0]": "update"}) for dc in ("dc-01", "dc-02")}

@@ -34,7 +34,13 @@ POST_REPOS = "POST /configapi/{pool}/{node}/Repos"
 
 
 def _struct(props: dict[str, Any]) -> Any:
-    return asyncio.run(rpc.serialize_properties(props, {}))
+    # A loop of its own, never set as the thread's: asyncio.run would leave the main thread without one, and a
+    # later test that creates a pulumi.Output (which asks for the current loop) would fail.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(props, {}))
+    finally:
+        loop.close()
 
 
 @pytest.fixture
