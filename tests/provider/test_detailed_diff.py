@@ -5,7 +5,6 @@ The engine's display of those paths is pinned with the real CLI in tests/e2e/tes
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
 import subprocess
@@ -17,12 +16,12 @@ from typing import Any
 import grpc
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
-from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from cac_director.pulumi_provider import _detailed_diff, _one_line_errors
 from cac_director.pulumi_provider.providers import DeviceProvider, RoutingPolicyProvider, UserProvider
 from tests.provider.conftest import NODE, POOL, TOKEN
+from tests.provider.grpc_structs import to_struct
 
 # The SDK's Diff as pinned pulumi 3.272 writes it; _detailed_diff mirrors these steps. If this fails, read the
 # SDK's new Diff and bring _detailed_diff._our_diff (and this copy) in line with it.
@@ -52,16 +51,6 @@ SDK_DIFF = """    @_abort_with_traceback
 KIND = provider_pb2.PropertyDiff.Kind
 TARGET = {"node": NODE, "node_name": "dn-01"}
 URN = "urn:pulumi:test::test::pulumi-python:dynamic/cacdirector:{type}::dn-01/{name}"
-
-
-def _struct(props: dict[str, Any]) -> Any:
-    # A loop of its own, never set as the thread's: asyncio.run would leave the main thread without one, and a
-    # later test that creates a pulumi.Output (which asks for the current loop) would fail.
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(rpc.serialize_properties(props, {}))
-    finally:
-        loop.close()
 
 
 def test_the_pinned_sdk_diff_is_the_one_mirrored() -> None:
@@ -97,7 +86,7 @@ def server() -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
                 "cac-director:directorUrl": "http://127.0.0.1:9",
                 "cac-director:poolUuid": POOL,
             }
-            stub.Configure(provider_pb2.ConfigureRequest(args=_struct(config)))
+            stub.Configure(provider_pb2.ConfigureRequest(args=to_struct(config)))
             yield stub
     finally:
         proc.kill()
@@ -109,9 +98,9 @@ def _diff(stub: Any, provider: Any, type_name: str, olds: dict[str, Any], news: 
     olds, news = {**olds, "__provider": pickled}, {**news, "__provider": pickled}
     urn = URN.format(type=type_name, name="x")
     # As the engine does: a check first (it loads and configures the provider), then the diff.
-    checked = stub.Check(provider_pb2.CheckRequest(urn=urn, olds=_struct(olds), news=_struct(news)))
+    checked = stub.Check(provider_pb2.CheckRequest(urn=urn, olds=to_struct(olds), news=to_struct(news)))
     assert not checked.failures
-    return stub.Diff(provider_pb2.DiffRequest(id="i" * 24, urn=urn, olds=_struct(olds), news=_struct(news)))
+    return stub.Diff(provider_pb2.DiffRequest(id="i" * 24, urn=urn, olds=to_struct(olds), news=to_struct(news)))
 
 
 def _detail(response: Any) -> dict[str, int]:

@@ -7,7 +7,6 @@ the whole wait, so within it a process either has sent every write or is stuck a
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -20,27 +19,17 @@ from typing import Any
 import grpc
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
-from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from cac_director.pulumi_provider import _workers
 from cac_director.pulumi_provider.providers import RepoProvider
 from tests.provider.conftest import NODE, POOL, TOKEN
+from tests.provider.grpc_structs import to_struct
 
 CREATES = 12
 ORDER_SECONDS = 8.0
 WAIT_SECONDS = 6.0  # shorter than an order: no create can finish (and free a worker) within it
 POST_REPOS = "POST /configapi/{pool}/{node}/Repos"
-
-
-def _struct(props: dict[str, Any]) -> Any:
-    # A loop of its own, never set as the thread's: asyncio.run would leave the main thread without one, and a
-    # later test that creates a pulumi.Output (which asks for the current loop) would fail.
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(rpc.serialize_properties(props, {}))
-    finally:
-        loop.close()
 
 
 @pytest.fixture
@@ -66,7 +55,7 @@ def _writes_in_flight(fresh: Any, stub: provider_pb2_grpc.ResourceProviderStub, 
     config = {"cac-director:token": TOKEN, "cac-director:directorUrl": fresh.url, "cac-director:poolUuid": POOL}
     if threads is not None:
         config["cac-director:providerThreads"] = threads
-    stub.Configure(provider_pb2.ConfigureRequest(args=_struct(config)))
+    stub.Configure(provider_pb2.ConfigureRequest(args=to_struct(config)))
     fresh.set_runtime_config(order_delay=ORDER_SECONDS)
     provider = serialize_provider(RepoProvider())
 
@@ -80,10 +69,10 @@ def _writes_in_flight(fresh: Any, stub: provider_pb2_grpc.ResourceProviderStub, 
 
     def create(index: int) -> str:
         urn = f"urn:pulumi:test::test::pulumi-python:dynamic/cacdirector:Repo::dn-01/repo-w{index:02d}"
-        return str(stub.Create(provider_pb2.CreateRequest(urn=urn, properties=_struct(props(index))), timeout=120).id)
+        return str(stub.Create(provider_pb2.CreateRequest(urn=urn, properties=to_struct(props(index))), timeout=120).id)
 
     # The engine checks every resource before creating it; the first check loads and configures the provider.
-    checked = stub.Check(provider_pb2.CheckRequest(urn="urn:x", olds=_struct({}), news=_struct(props(0))))
+    checked = stub.Check(provider_pb2.CheckRequest(urn="urn:x", olds=to_struct({}), news=to_struct(props(0))))
     assert not checked.failures
 
     started = time.monotonic()
