@@ -6,14 +6,10 @@ The engine's display of those paths is pinned with the real CLI in tests/e2e/tes
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import grpc
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -21,7 +17,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from cac_director.pulumi_provider import _detailed_diff, _one_line_errors
 from cac_director.pulumi_provider.providers import DeviceProvider, RoutingPolicyProvider, UserProvider
 from tests.provider.conftest import NODE, POOL, TOKEN
-from tests.provider.grpc_structs import to_struct
+from tests.provider.grpc_structs import provider_server, to_struct
 
 # The SDK's Diff as pinned pulumi 3.272 writes it; _detailed_diff mirrors these steps. If this fails, read the
 # SDK's new Diff and bring _detailed_diff._our_diff (and this copy) in line with it.
@@ -69,28 +65,15 @@ def test_nothing_is_installed_outside_the_provider_server() -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pulumi.dynamic"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PULUMI_PROJECT": "provider-test"},
-    )
-    try:
-        assert proc.stdout is not None
-        port = int(proc.stdout.readline().strip())
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub = provider_pb2_grpc.ResourceProviderStub(channel)
-            # No Director call is made: check and diff are offline.
-            config = {
-                "cac-director:token": TOKEN,
-                "cac-director:directorUrl": "http://127.0.0.1:9",
-                "cac-director:poolUuid": POOL,
-            }
-            stub.Configure(provider_pb2.ConfigureRequest(args=to_struct(config)))
-            yield stub
-    finally:
-        proc.kill()
-        proc.wait(timeout=30)
+    with provider_server() as stub:
+        # No Director call is made: check and diff are offline.
+        config = {
+            "cac-director:token": TOKEN,
+            "cac-director:directorUrl": "http://127.0.0.1:9",
+            "cac-director:poolUuid": POOL,
+        }
+        stub.Configure(provider_pb2.ConfigureRequest(args=to_struct(config)))
+        yield stub
 
 
 def _diff(stub: Any, provider: Any, type_name: str, olds: dict[str, Any], news: dict[str, Any]) -> Any:

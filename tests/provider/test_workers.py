@@ -7,16 +7,12 @@ the whole wait, so within it a process either has sent every write or is stuck a
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import grpc
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -24,7 +20,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from cac_director.pulumi_provider import _workers
 from cac_director.pulumi_provider.providers import RepoProvider
 from tests.provider.conftest import NODE, POOL, TOKEN
-from tests.provider.grpc_structs import to_struct
+from tests.provider.grpc_structs import provider_server, to_struct
 
 CREATES = 12
 ORDER_SECONDS = 8.0
@@ -34,20 +30,8 @@ POST_REPOS = "POST /configapi/{pool}/{node}/Repos"
 
 @pytest.fixture
 def provider_process() -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pulumi.dynamic"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PULUMI_PROJECT": "provider-test"},
-    )
-    try:
-        assert proc.stdout is not None
-        port = int(proc.stdout.readline().strip())
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            yield provider_pb2_grpc.ResourceProviderStub(channel)
-    finally:
-        proc.kill()
-        proc.wait(timeout=30)
+    with provider_server() as stub:
+        yield stub
 
 
 def _writes_in_flight(fresh: Any, stub: provider_pb2_grpc.ResourceProviderStub, threads: str | None) -> int:
