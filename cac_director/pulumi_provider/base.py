@@ -356,6 +356,8 @@ class DirectorProvider(ResourceProvider):
             conv,
             old_model=current_model,
             new_model=desired_model,
+            norm_old=current,
+            norm_new=desired,
             changed=fields,
             replaces=set(replaces),
             unknown=unknown_keys,

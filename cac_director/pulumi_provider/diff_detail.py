@@ -127,13 +127,16 @@ def detailed_diff(
     *,
     old_model: dict[str, Any],
     new_model: dict[str, Any],
+    norm_old: dict[str, Any],
+    norm_new: dict[str, Any],
     changed: set[str],
     replaces: set[str],
     unknown: set[str],
 ) -> dict[str, str]:
-    """Property path -> kind for the ``changed`` model fields (``unknown``: not known until the apply)."""
-    norm_old = mapping.normalize(conv, {k: v for k, v in old_model.items() if k not in unknown})
-    norm_new = mapping.normalize(conv, {k: v for k, v in new_model.items() if k not in unknown})
+    """Property path -> kind for the ``changed`` model fields (``unknown``: not known until the apply).
+
+    ``norm_old``/``norm_new``: both models without the ``unknown`` fields, normalised as ``diff`` compared them
+    (passed in: ``diff`` runs twice per object in every preview and has them already)."""
     detail: dict[str, str] = {}
     for field in sorted(changed):
         old, new = old_model.get(field), new_model.get(field)

@@ -7,18 +7,23 @@ from typing import Any
 from pulumi.output import Unknown
 
 from cac_director.conventions import by_type_name
+from cac_director.director import mapping
 from cac_director.pulumi_provider.diff_detail import detailed_diff, property_path, re_pointed
 
 
 def _paths(type_name: str, old: dict[str, Any], new: dict[str, Any], **kwargs: Any) -> dict[str, str]:
     changed = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+    conv, unknown = by_type_name(type_name), kwargs.get("unknown", set())
     return detailed_diff(
-        by_type_name(type_name),
+        conv,
         old_model=old,
         new_model=new,
+        # Normalised without the unknown fields, as the provider's diff hands them over.
+        norm_old=mapping.normalize(conv, {k: v for k, v in old.items() if k not in unknown}),
+        norm_new=mapping.normalize(conv, {k: v for k, v in new.items() if k not in unknown}),
         changed=kwargs.get("changed", changed),
         replaces=kwargs.get("replaces", set()),
-        unknown=kwargs.get("unknown", set()),
+        unknown=unknown,
     )
 
 
