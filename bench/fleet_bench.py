@@ -1,7 +1,7 @@
 """Fleet preview of N demo-size stacks against one emulator: a sequential `pulumi preview` loop vs `cac-director fleet`.
 
     .venv/bin/python bench/fleet_bench.py [--sizes 8,32,100] [--parallel N] [--floor-runs 5]
-        [--out bench/results/fleet_bench.json]
+        [--out bench/results/fleet_bench.json] [--no-local]
 
 For each size it writes a synthetic tree of N customers (one `prod` instance each: a data node with 34 objects
 and a search head with its alert rule, the size of the demo's staging stack), starts one emulator with every
@@ -231,7 +231,7 @@ def _parallel_previews(proj: Path, env: dict[str, str], names: list[str], parall
         list(pool.map(one, names))
 
 
-def run_size(size: int, parallel: int, logs: Path) -> dict[str, Any]:
+def run_size(size: int, parallel: int, logs: Path, *, with_local: bool = True) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"fleet-bench-{size}-") as scratch:
         base = Path(scratch)
         env = environment(base)
@@ -275,9 +275,20 @@ def run_size(size: int, parallel: int, logs: Path) -> dict[str, Any]:
                 "failed": failures,
                 "cpu_s": round(cpu, 2),
             }
-            # The program through the language host (one Python per stack), then inline in the fleet process.
-            fleet_local = timed(
-                [str(CAC), "fleet", "preview", "--parallel", str(parallel), "--program", "local", "--json"],
+            # The program through the language host (one Python per stack), then inline in the fleet process,
+            # with the providers forked from the fleet's fork server (the default) and started the ordinary way.
+            fleet_local = (
+                timed(
+                    [str(CAC), "fleet", "preview", "--parallel", str(parallel), "--program", "local", "--json"],
+                    proj,
+                    env,
+                    log,
+                )
+                if with_local
+                else None
+            )
+            fleet_plain = timed(
+                [str(CAC), "fleet", "preview", "--parallel", str(parallel), "--no-forkserver", "--json"],
                 proj,
                 env,
                 log,
@@ -289,22 +300,29 @@ def run_size(size: int, parallel: int, logs: Path) -> dict[str, Any]:
                 log,
             )
             load_after = os.getloadavg()
-    return {
+    row: dict[str, Any] = {
         "stacks": size,
         "parallel": parallel,
         "fleet_up": up,
         "sequential_preview": sequential,
-        "fleet_preview_local": fleet_local,
-        "ratio_local": round(sequential["seconds"] / fleet_local["seconds"], 2),
+    }
+    per_stack_cpu = {"sequential": round(sequential["cpu_s"] / size, 2)}
+    if fleet_local is not None:
+        row["fleet_preview_local"] = fleet_local
+        row["ratio_local"] = round(sequential["seconds"] / fleet_local["seconds"], 2)
+        per_stack_cpu["fleet_local"] = round(fleet_local["cpu_s"] / size, 2)
+    per_stack_cpu["fleet_no_forkserver"] = round(fleet_plain["cpu_s"] / size, 2)
+    per_stack_cpu["fleet"] = round(fleet["cpu_s"] / size, 2)
+    return {
+        **row,
+        "fleet_preview_no_forkserver": fleet_plain,
+        "ratio_no_forkserver": round(sequential["seconds"] / fleet_plain["seconds"], 2),
         "fleet_preview": fleet,
         "ratio": round(sequential["seconds"] / fleet["seconds"], 2),
+        "forkserver_speedup": round(fleet_plain["seconds"] / fleet["seconds"], 2),
         "per_stack_sequential_s": round(sequential["seconds"] / size, 2),
         "per_stack_fleet_s": round(fleet["seconds"] / size, 2),
-        "per_stack_cpu_s": {
-            "sequential": round(sequential["cpu_s"] / size, 2),
-            "fleet_local": round(fleet_local["cpu_s"] / size, 2),
-            "fleet": round(fleet["cpu_s"] / size, 2),
-        },
+        "per_stack_cpu_s": per_stack_cpu,
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in load_after],
     }
@@ -316,6 +334,9 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=default_parallel())
     parser.add_argument("--floor-runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "fleet_bench.json")
+    parser.add_argument(
+        "--no-local", action="store_true", help="Leave out the --program local row (the slowest, ~2.5 s a stack)."
+    )
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="fleet-bench-logs-"))
     results: dict[str, Any] = {
@@ -330,7 +351,7 @@ def main() -> None:
     print(json.dumps(results["floor"], indent=2), flush=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
-        results["sizes"].append(run_size(size, args.parallel, logs))
+        results["sizes"].append(run_size(size, args.parallel, logs, with_local=not args.no_local))
         _judge_rows(results, args.parallel)
         print(json.dumps(results["sizes"][-1], indent=2), flush=True)
         _write(args.out, results)

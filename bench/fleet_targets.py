@@ -81,8 +81,10 @@ def process_kind(argv: Sequence[str], is_root: bool) -> str:
         kind = "cli"
     elif program in {"sh", "bash", "dash"}:
         kind = "shell"  # the provider plugin's shim (pulumi-resource-pulumi-python) that starts its Python
-    elif "pulumi.dynamic" in cmdline:
-        kind = "provider"
+    elif "forkserver_client" in cmdline:
+        kind = "provider_client"  # stands in for a forked provider (pulumi_provider/forkserver_client.py)
+    elif "pulumi.dynamic" in cmdline or "pulumi_provider.forkserver" in cmdline:
+        kind = "provider"  # a provider process, its own or forked from the fleet's fork server (and the server)
     elif "langhost" in cmdline or ("pulumi-language-python" in cmdline and "exec" not in cmdline):
         kind = "langhost"
     else:

@@ -79,6 +79,15 @@ FastOption = Annotated[
 ]
 
 
+ForkServerOption = Annotated[
+    bool,
+    typer.Option(
+        "--forkserver/--no-forkserver",
+        help="Start the stacks' dynamic providers from one fork server with Pulumi already imported (docs/fleet.md).",
+    ),
+]
+
+
 class ProgramChoice(StrEnum):
     inline = "inline"
     local = "local"
@@ -175,6 +184,7 @@ def _run(  # noqa: PLR0917 - one parameter per command-line option
     yes: bool,
     program: ProgramMode = "inline",
     fast: bool | None = None,
+    forkserver: bool = True,
 ) -> NoReturn:
     try:
         if operation == "destroy" and not yes:
@@ -195,6 +205,7 @@ def _run(  # noqa: PLR0917 - one parameter per command-line option
             pulumi_parallel=pulumi_parallel,
             program=program,
             fast=fast,
+            forkserver=forkserver,
         )
         if not chosen:
             _progress("fleet", "no stack matches the selection")
@@ -232,6 +243,7 @@ def _command(operation: Operation, summary: str) -> None:
         yes: Annotated[bool, typer.Option("--yes", help="Confirm a destroy (required by destroy only).")] = False,
         program: ProgramOption = ProgramChoice.inline,
         fast: FastOption = None,
+        forkserver: ForkServerOption = True,
     ) -> None:
         _run(
             operation,
@@ -251,6 +263,7 @@ def _command(operation: Operation, summary: str) -> None:
             yes,
             program.value,
             fast,
+            forkserver,
         )
 
     fleet_app.command(operation, help=summary)(command)

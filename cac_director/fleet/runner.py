@@ -32,11 +32,14 @@ pruned against the state, as ``cac-director up`` does.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +60,9 @@ from cac_director.director import runtime as director_runtime
 from cac_director.errors import CacDirectorError
 from cac_director.fleet.discovery import FleetStack
 from cac_director.fleet.stack_config import ensure_stack_config, plain_settings, take_generated_salt
+from cac_director.fleet.toolchain import fleet_toolchain
 from cac_director.pulumi_provider import create_journal, fast_mode
+from cac_director.pulumi_provider.forkserver import ForkServer, ForkServerUnavailable
 
 Operation = Literal["preview", "up", "refresh", "destroy"]
 ProgramMode = Literal["inline", "local"]
@@ -128,6 +133,8 @@ class RunOptions:
     """How ``preview``/``up`` run the program (module docstring)."""
     fast: bool | None = None
     """``up``: fast mode for every stack (True), for none (False), or per stack from its threshold (None)."""
+    forkserver: bool = True
+    """Start the stacks' dynamic providers from one fork server (module docstring); False: the ordinary way."""
 
 
 class _KnownStack(Stack):
@@ -244,6 +251,12 @@ class FleetRunner:
         self.progress: Progress = progress or (lambda _stack, _message: None)
         self._progress_lock = threading.Lock()
         self.command = PulumiCommand()
+        # Inline programs give the engine no virtualenv, so the stock provider shim would run whatever
+        # `python3` is first on PATH: name this interpreter, which has Pulumi and cac_director installed.
+        self._base_env: dict[str, str] = (
+            {} if os.environ.get("PULUMI_PYTHON_CMD") else {"PULUMI_PYTHON_CMD": sys.executable}
+        )
+        """What every CLI of this run gets (the interpreter, the fork server's variables), under each stack's own."""
         self.workspace = self._workspace({})
 
     def _workspace(self, env: dict[str, str]) -> LocalWorkspace:
@@ -252,8 +265,32 @@ class FleetRunner:
             work_dir=str(self.options.project_dir),
             pulumi_command=self.command,
             secrets_provider=self.options.secrets_provider,
-            env_vars=env,
+            env_vars={**self._base_env, **env},
         )
+
+    @contextlib.contextmanager
+    def _providers_from_forkserver(self) -> Iterator[None]:
+        """While the stacks run: their CLIs from the fleet toolchain, their providers forked (docs/fleet.md)."""
+        toolchain = fleet_toolchain() if self.options.forkserver else None
+        if toolchain is None:
+            yield
+            return
+        try:
+            server = ForkServer(toolchain.stock_shim, log=self.options.log_dir / "forkserver.log")
+            server.start()
+        except (ForkServerUnavailable, OSError) as exc:
+            self._say("fleet", f"providers start the ordinary way: the fork server did not start ({exc})")
+            yield
+            return
+        previous = (self.command, self._base_env, self.workspace)
+        try:
+            self.command = PulumiCommand(root=str(toolchain.root), skip_version_check=True)
+            self._base_env = {**self._base_env, **server.env(), "PATH": toolchain.path_env()}
+            self.workspace = self._workspace({})
+            yield
+        finally:
+            self.command, self._base_env, self.workspace = previous
+            server.close()
 
     def _fast_mode(self, stack: FleetStack) -> fast_mode.FastApply | None:
         """``up``: this stack's fast-mode decision (``fast_mode.choose``); None for the other operations."""
@@ -301,7 +338,10 @@ class FleetRunner:
         self.options.log_dir.mkdir(parents=True, exist_ok=True)
         existing = self.prepare(stacks)
         try:
-            with ThreadPoolExecutor(max_workers=max(1, self.options.parallel), thread_name_prefix="fleet") as pool:
+            with (
+                self._providers_from_forkserver(),
+                ThreadPoolExecutor(max_workers=max(1, self.options.parallel), thread_name_prefix="fleet") as pool,
+            ):
                 futures = [pool.submit(self._one, stack, stack.name in existing) for stack in stacks]
                 return [future.result() for future in futures]
         finally:

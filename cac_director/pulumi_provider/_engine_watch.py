@@ -9,6 +9,10 @@ ancestor and exits when it has ended (docs/reliability.md "Process lifetime").
 A killed CLI may stay a zombie until its own parent reaps it, so "ended" means gone *or* a zombie; the
 start time guards against a reused pid. Linux only (``/proc``); elsewhere the watch is not started.
 
+A provider forked from the fleet's fork server (``forkserver``) has the server as its parent, not the
+engine: it watches the engine above the client the engine started (``stand_in_for``), from the moment it
+is forked, whether or not an operation ever reaches it.
+
 Provider processes the engine started but never sent an operation to have none of our code loaded, so
 the first watcher to notice also ends the processes started for the same engine: those whose command line
 names the engine's address (the last argument of every plugin the engine starts, ``--engine`` of the
@@ -26,6 +30,14 @@ from pathlib import Path
 ENGINE_NAMES = frozenset({"pulumi"})
 POLL_SECONDS = 0.5
 _started = threading.Event()
+_stands_in_for: int | None = None
+"""A process forked from the fleet's fork server runs for the client the engine started: its ancestors count."""
+
+
+def stand_in_for(pid: int) -> None:
+    """This process does the work of ``pid`` (``forkserver``): find the engine above ``pid``, not above us."""
+    global _stands_in_for  # noqa: PLW0603 - one per process, set once in a forked child before any watch
+    _stands_in_for = pid
 
 
 def _stat(pid: int) -> tuple[str, str, int, str] | None:
@@ -42,7 +54,7 @@ def _stat(pid: int) -> tuple[str, str, int, str] | None:
 
 def find_engine(pid: int | None = None) -> tuple[int, str] | None:
     """(pid, start time) of the nearest ``pulumi`` ancestor of ``pid`` (default: this process), or None."""
-    current = os.getppid() if pid is None else pid
+    current = (_stands_in_for if _stands_in_for is not None else os.getppid()) if pid is None else pid
     for _ in range(16):
         info = _stat(current)
         if info is None or current <= 1:

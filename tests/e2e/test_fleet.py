@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 import yaml
 
@@ -118,6 +119,16 @@ def _state(fleet: Fleet, stack: str) -> dict[str, Any]:
     return deployment
 
 
+def _assert_providers_were_forked(log_dir: Path) -> None:
+    """Every provider process of the run came from the fork server, and none outlived the run."""
+    lines = (log_dir / "forkserver.log").read_text().splitlines()
+    assert lines and all(line.startswith("forked ") for line in lines), lines
+    pids = [int(line.split()[1]) for line in lines]
+    # The command has returned: every forked provider has ended (a zombie would mean nobody reaped it).
+    alive = [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    assert not alive, alive
+
+
 def test_fleet_up_isolates_a_failing_stack_then_preview_selects_by_git_change_and_refresh_counts_drift(
     fleet: Fleet,
 ) -> None:
@@ -131,6 +142,7 @@ def test_fleet_up_isolates_a_failing_stack_then_preview_selects_by_git_change_an
     for name in ("bank-a-staging", "bank-b-prod"):
         assert stacks[name]["result"] == "ok" and stacks[name]["create"] > 20, stacks[name]
         assert {c["op"] for c in stacks[name]["changed"]} == {"create"}
+    _assert_providers_were_forked(Path(report["log_dir"]))
     assert "dn-stg-01/repo-audit" in _live_names(fleet, "fleets/bank-a/staging/instance.yaml")
     assert "aio-01/repo-windows" in _live_names(fleet, "fleets/bank-b/prod/instance.yaml")
     # Run inline at once, each stack recorded its own resources, exports and (encrypted) token.
@@ -206,8 +218,10 @@ def test_fleet_up_isolates_a_failing_stack_then_preview_selects_by_git_change_an
         repo["id"],
         {"hiddenrepopath": [{"path": "/opt/immune/storage/", "retention": 3}]},
     )
-    code, report = fleet.json("fleet", "refresh", "--customer", "bank-b")
+    # Providers started the ordinary way (--no-forkserver) count the same drift.
+    code, report = fleet.json("fleet", "refresh", "--customer", "bank-b", "--no-forkserver")
     assert code == 1, report
+    assert not (Path(report["log_dir"]) / "forkserver.log").exists()
     drifted = report["stacks"][0]
     assert drifted["drift"] == 1 and drifted["result"] == "ok"
     assert [c["name"] for c in drifted["changed"]] == ["aio-01/repo-soc"]
