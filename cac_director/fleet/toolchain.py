@@ -14,7 +14,9 @@ the CLI from a directory of its own, first on the CLI's ``$PATH``:
 
 The directory is keyed by the CLI's path, size and modification time, and by this shim's version, under
 ``$CAC_DIRECTOR_CACHE`` (default ``~/.cache/cac-director``, as ``scripts/ensure-pulumi``); it is built in a
-temporary directory and renamed into place, so fleets started at once never see half of one.
+temporary directory and renamed into place, so fleets started at once never see half of one. Building one
+removes those built earlier from the same CLI path (an upgraded CLI), whose hard links would keep the old
+binary's disk space.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ __all__ = ["SHIM", "Toolchain", "fleet_toolchain"]
 
 SHIM = "pulumi-resource-pulumi-python"
 _SHIM_VERSION = "1"
+_SOURCE = "source"
+"""The CLI a directory was built from (its path), to prune older builds of the same path."""
 _SHIM_TEXT = """#!/bin/sh
 # Written by cac-director (cac_director/fleet/toolchain.py): dynamic providers from the fleet's fork server.
 if [ -n "${{CAC_DIRECTOR_FORKSERVER:-}}" ] && [ -n "${{CAC_DIRECTOR_FORKSERVER_PYTHON:-}}" ]; then
@@ -83,6 +87,21 @@ def _build(directory: Path, cli: Path, stock: Path) -> None:
     shim = bin_dir / SHIM
     shim.write_text(_SHIM_TEXT.format(stock=stock), encoding="utf-8")
     shim.chmod(0o755)
+    (directory / _SOURCE).write_text(str(cli), encoding="utf-8")
+
+
+def _prune_older(parent: Path, keep: Path, cli: Path) -> None:
+    """Remove the directories built for earlier versions of the same CLI path: a hard link keeps a replaced
+    binary's blocks allocated for as long as it exists."""
+    for other in parent.iterdir():
+        if other == keep or other.name.startswith("."):
+            continue
+        try:
+            same = (other / _SOURCE).read_text(encoding="utf-8") == str(cli)
+        except OSError:
+            continue
+        if same:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def fleet_toolchain(cli_path: str | None = None) -> Toolchain | None:
@@ -110,4 +129,5 @@ def fleet_toolchain(cli_path: str | None = None) -> Toolchain | None:
         finally:
             if staging.exists():
                 shutil.rmtree(staging)
+        _prune_older(root.parent, root, cli)
     return Toolchain(root, stock)

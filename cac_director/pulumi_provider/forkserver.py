@@ -30,7 +30,8 @@ refuses to start otherwise (the fleet then starts providers the ordinary way).
 from __future__ import annotations
 
 import contextlib
-import json
+import gc
+import marshal
 import os
 import selectors
 import socket
@@ -96,7 +97,12 @@ def _read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
         for fd in fds:
             os.close(fd)
         raise ValueError("expected stdin, stdout and stderr")
-    return json.loads(bytes(body)), list(fds)
+    # marshal (the client's choice: a builtin that costs it no import): same interpreter, a socket in a
+    # directory only this user can open (``ForkServer``), so nobody else can send one.
+    request = marshal.loads(bytes(body))  # noqa: S302 - only this user's own client can reach the socket
+    if not isinstance(request, dict):
+        raise ValueError("malformed request")
+    return request, list(fds)
 
 
 def _run_child(request: dict[str, Any], fds: list[int], conn: socket.socket) -> None:
@@ -173,8 +179,8 @@ class _Server:
         try:
             request, fds = _read_request(conn)
             conn.settimeout(None)
-        except (OSError, ValueError) as exc:
-            _send(conn, {"error": str(exc)})
+        except (OSError, ValueError, EOFError, TypeError) as exc:
+            _send(conn, f"error {exc}")
             conn.close()
             return
         sys.stdout.flush()
@@ -189,7 +195,7 @@ class _Server:
         for fd in fds:
             os.close(fd)
         self.children[pid] = conn
-        _send(conn, {"pid": pid})
+        _send(conn, f"pid {pid}")
         if self.log is not None:
             with self.log.open("a", encoding="utf-8") as log:
                 log.write(f"forked {pid} {request['cwd']}\n")
@@ -204,13 +210,14 @@ class _Server:
                 return
             conn = self.children.pop(pid, None)
             if conn is not None:
-                _send(conn, {"exit": os.waitstatus_to_exitcode(status)})
+                _send(conn, f"exit {os.waitstatus_to_exitcode(status)}")
                 conn.close()
 
 
-def _send(conn: socket.socket, message: dict[str, Any]) -> None:
+def _send(conn: socket.socket, line: str) -> None:
+    """One line to the client: ``pid N``, ``exit N`` or ``error WHY``."""
     with contextlib.suppress(OSError):  # the client is gone already: nobody to tell
-        conn.sendall(json.dumps(message).encode() + b"\n")
+        conn.sendall(line.replace("\n", " ").encode() + b"\n")
 
 
 def serve(socket_path: str, log: str | None = None) -> int:
@@ -222,6 +229,9 @@ def serve(socket_path: str, log: str | None = None) -> int:
     if threading.active_count() != 1:
         print(f"not ready: importing started {threading.active_count() - 1} thread(s); cannot fork safely", flush=True)
         return 1
+    # What the imports made is never collected: children then leave those pages shared instead of writing
+    # to every one of them on their first collection (the use gc.freeze is documented for).
+    gc.freeze()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(64)

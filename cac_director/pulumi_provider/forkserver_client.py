@@ -10,15 +10,18 @@ gone, a refusal), it executes the stock shim instead, so the provider starts the
 
 from __future__ import annotations
 
-import contextlib
-import json
+# Every import costs this script's start, paid for each provider process: builtins and a few small modules.
+import marshal
 import os
-import shutil
 import signal
 import socket
 import struct
 import sys
-from typing import NoReturn
+
+TYPE_CHECKING = False  # mypy treats this name as True; no `typing` import at run time
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import NoReturn
 
 SOCKET_ENV = "CAC_DIRECTOR_FORKSERVER"
 FALLBACK_ENV = "CAC_DIRECTOR_FORKSERVER_FALLBACK"
@@ -43,6 +46,17 @@ def _fallback(args: list[str], why: str) -> NoReturn:
     os.execv(shim, [shim, *args])  # noqa: S606 - the stock shim, exactly as the engine would have run it
 
 
+def _on_path(command: str) -> str:
+    """``shutil.which`` for a command name or path: shutil's import (re, fnmatch) would double this script's start."""
+    if os.sep in command:
+        return command if os.access(command, os.X_OK) else ""
+    for directory in os.get_exec_path():
+        candidate = os.path.join(directory, command)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return ""
+
+
 def _other_interpreter() -> str:
     """Why the stock shim would run another Python than the server's ("" when it would run the same)."""
     venv = os.environ.get("PULUMI_RUNTIME_VIRTUALENV", "")
@@ -53,7 +67,7 @@ def _other_interpreter() -> str:
     else:
         # No virtualenv option (inline programs pass none): the stock shim runs this command from $PATH.
         command = os.environ.get("PULUMI_PYTHON_CMD") or "python3"
-        found = shutil.which(command)
+        found = _on_path(command)
         if not found:
             return f"{command} is not on PATH"
         wanted = os.path.realpath(os.path.dirname(found))
@@ -62,7 +76,8 @@ def _other_interpreter() -> str:
     return "" if wanted == ours else f"the provider's Python would come from {wanted}, not the fork server's {ours}"
 
 
-def _lines(conn: socket.socket):  # type: ignore[no-untyped-def]
+def _replies(conn: socket.socket) -> Iterator[tuple[str, str]]:
+    """The server's lines, ``(word, rest)``: ``pid N``, then ``exit N``; or ``error WHY``."""
     buffer = b""
     while True:
         try:
@@ -74,7 +89,15 @@ def _lines(conn: socket.socket):  # type: ignore[no-untyped-def]
         buffer += chunk
         while b"\n" in buffer:
             line, buffer = buffer.split(b"\n", 1)
-            yield json.loads(line)
+            word, _, rest = line.decode(errors="replace").partition(" ")
+            yield word, rest
+
+
+def _kill(pid: int, signum: int) -> None:
+    try:  # noqa: SIM105 - contextlib would cost this script's start another import
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass  # it has ended already
 
 
 def main(args: list[str]) -> NoReturn:
@@ -85,7 +108,9 @@ def main(args: list[str]) -> NoReturn:
     if other:
         _fallback(args, other)
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    request = json.dumps({"args": args, "cwd": os.getcwd(), "env": dict(os.environ), "pid": os.getpid()}).encode()
+    # marshal, not json: a builtin (json costs this script a third of its start). The server is the same
+    # interpreter (checked above), reached through a socket only this user can open.
+    request = marshal.dumps({"args": args, "cwd": os.getcwd(), "env": dict(os.environ), "pid": os.getpid()})
     try:
         conn.connect(path)
         socket.send_fds(conn, [_HEADER.pack(len(request))], [0, 1, 2])
@@ -93,26 +118,24 @@ def main(args: list[str]) -> NoReturn:
     except OSError as exc:
         conn.close()
         _fallback(args, f"the fork server cannot be reached ({exc.strerror or exc})")
-    replies = _lines(conn)
-    first = next(replies, None)
-    if not first or "pid" not in first:
+    replies = _replies(conn)
+    word, rest = next(replies, ("", ""))
+    if word != "pid":
         conn.close()
-        _fallback(args, f"the fork server refused: {(first or {}).get('error', 'no answer')}")
-    pid = int(first["pid"])
+        _fallback(args, f"the fork server refused: {rest if word == 'error' else 'no answer'}")
+    pid = int(rest)
 
     def forward(signum: int, _frame: object) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signum)
+        _kill(pid, signum)
 
     for signum in _FORWARDED:
         signal.signal(signum, forward)
-    for reply in replies:
-        if "exit" in reply:
-            code = int(reply["exit"])
+    for word, rest in replies:
+        if word == "exit":
+            code = int(rest)
             os._exit(code if code >= 0 else 128 - code)
     # The server went away without word of the child: do not leave it running unobserved.
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
+    _kill(pid, signal.SIGKILL)
     os._exit(1)
 
 

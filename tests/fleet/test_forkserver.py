@@ -154,3 +154,33 @@ def test_the_client_script_agrees_with_the_server_on_names_and_framing() -> None
     assert forkserver_client.FALLBACK_ENV == forkserver.FALLBACK_ENV
     assert forkserver_client.LOG_ENV == forkserver.LOG_ENV
     assert forkserver_client._HEADER.format == forkserver._HEADER.format
+
+
+def test_a_new_cli_at_the_same_path_gets_a_new_toolchain_and_the_old_one_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAC_DIRECTOR_CACHE", str(tmp_path / "cache"))
+    install = tmp_path / "install"
+    install.mkdir()
+    cli = install / "pulumi"
+    cli.write_text("#!/bin/sh\necho v1\n")
+    cli.chmod(0o755)
+    (install / SHIM).write_text("#!/bin/sh\n")
+    (install / "pulumi-language-python").write_text("#!/bin/sh\n")
+    first = fleet_toolchain(str(cli))
+    assert first is not None
+    assert (first.bin / "pulumi-language-python").resolve() == install / "pulumi-language-python"
+    assert str(install / SHIM) in (first.bin / SHIM).read_text()
+    cli.write_text("#!/bin/sh\necho v2 of the same path\n")
+    os.utime(cli, ns=(cli.stat().st_atime_ns, cli.stat().st_mtime_ns + 10**9))
+    second = fleet_toolchain(str(cli))
+    assert second is not None and second.root != first.root
+    assert (second.bin / "pulumi").read_text() == cli.read_text()
+    assert not first.root.exists()
+
+
+def test_the_clients_path_lookup_finds_what_shutil_which_finds(tmp_path: Path) -> None:
+    import shutil  # noqa: PLC0415
+
+    for command in ("sh", "python3", sys.executable, str(tmp_path / "absent"), "no-such-command-here"):
+        assert forkserver_client._on_path(command) == (shutil.which(command) or ""), command
