@@ -271,14 +271,17 @@ class FleetRunner:
     @contextlib.contextmanager
     def _providers_from_forkserver(self) -> Iterator[None]:
         """While the stacks run: their CLIs from the fleet toolchain, their providers forked (docs/fleet.md)."""
-        toolchain = fleet_toolchain() if self.options.forkserver else None
-        if toolchain is None:
+        if not self.options.forkserver:
             yield
             return
         try:
+            toolchain = fleet_toolchain()
+            if toolchain is None:
+                raise ForkServerUnavailable("no pulumi-resource-pulumi-python beside the pulumi CLI or on PATH")
             server = ForkServer(toolchain.stock_shim, log=self.options.log_dir / "forkserver.log")
             server.start()
         except (ForkServerUnavailable, OSError) as exc:
+            # Only slower, never wrong: the stacks run as they would without a fork server.
             self._say("fleet", f"providers start the ordinary way: the fork server did not start ({exc})")
             yield
             return

@@ -11,6 +11,7 @@ outputs would write to the wrong Director, be refused, or record the wrong expor
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from collections.abc import Iterator
@@ -225,3 +226,14 @@ def test_fleet_up_isolates_a_failing_stack_then_preview_selects_by_git_change_an
     drifted = report["stacks"][0]
     assert drifted["drift"] == 1 and drifted["result"] == "ok"
     assert [c["name"] for c in drifted["changed"]] == ["aio-01/repo-soc"]
+
+    # A fork server that cannot be set up (here: no cache directory can be made) slows the fleet, nothing more:
+    # one line says so, and the stacks run with ordinary providers.
+    blocker = fleet.project / "not-a-directory"
+    blocker.write_text("")
+    unready = dataclasses.replace(fleet, env={**fleet.env, "CAC_DIRECTOR_CACHE": str(blocker)})
+    proc = unready.run("fleet", "refresh", "--customer", "bank-b", "--json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["stacks"][0]["drift"] == 1
+    notes = [line for line in proc.stderr.splitlines() if "providers start the ordinary way" in line]
+    assert len(notes) == 1 and "Traceback" not in proc.stderr, proc.stderr
