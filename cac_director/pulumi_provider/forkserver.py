@@ -82,6 +82,15 @@ class ForkServerUnavailable(RuntimeError):
 def _read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     """One length-prefixed JSON request and the three file descriptors sent with its first bytes."""
     data, fds, _flags, _addr = socket.recv_fds(conn, 64 * 1024, 3)
+    try:
+        return _parse_request(conn, data, fds)
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+
+
+def _parse_request(conn: socket.socket, data: bytes, fds: list[int]) -> tuple[dict[str, Any], list[int]]:
     if len(data) < _HEADER.size:
         raise ValueError("short request")
     (length,) = _HEADER.unpack_from(data)
@@ -94,8 +103,6 @@ def _read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
             raise ValueError("truncated request")
         body.extend(chunk)
     if len(fds) != 3:
-        for fd in fds:
-            os.close(fd)
         raise ValueError("expected stdin, stdout and stderr")
     # marshal (the client's choice: a builtin that costs it no import): same interpreter, a socket in a
     # directory only this user can open (``ForkServer``), so nobody else can send one.
@@ -185,7 +192,14 @@ class _Server:
             return
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # out of processes or memory: this client starts its provider the ordinary way
+            for fd in fds:
+                os.close(fd)
+            _send(conn, f"error {exc}")
+            conn.close()
+            return
         if pid == 0:
             # Only this child's connection stays open in it: the others belong to other clients.
             self.listener.close()

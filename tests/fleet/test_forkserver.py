@@ -184,3 +184,17 @@ def test_the_clients_path_lookup_finds_what_shutil_which_finds(tmp_path: Path) -
 
     for command in ("sh", "python3", sys.executable, str(tmp_path / "absent"), "no-such-command-here"):
         assert forkserver_client._on_path(command) == (shutil.which(command) or ""), command
+
+
+def test_a_malformed_request_is_refused_and_the_server_keeps_serving(toolchain: Toolchain, server: ForkServer) -> None:
+    import socket  # noqa: PLC0415
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(server.socket_path)
+        conn.sendall(forkserver._HEADER.pack(3) + b"abc")  # no file descriptors, not marshal data
+        reply = conn.makefile("rb").readline()
+    assert reply.startswith(b"error "), reply
+    process, port = _start_provider(toolchain, server.env())
+    assert _plugin_version(port) == "0.1.0"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
