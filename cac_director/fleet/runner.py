@@ -22,6 +22,11 @@ so programs of several stacks run at once in threads; the environment is the pro
 stack, as it is for the CLIs the runner starts. ``local`` runs ``__main__.py`` through the language host, as
 ``pulumi preview`` does. ``refresh`` and ``destroy`` do not run the program.
 
+Every operation starts the stacks' dynamic providers from one fork server (``pulumi_provider/forkserver.py``),
+unless ``RunOptions.forkserver`` is off: the CLIs run from the fleet's toolchain directory (``fleet/toolchain.py``),
+whose provider shim hands each provider process to the server. If either cannot be set up, one progress line
+says so and the providers start the ordinary way (docs/fleet.md "Provider processes: the fork server").
+
 ``up`` decides fast mode per stack exactly as ``cac-director up`` does (``pulumi_provider/fast_mode.choose``:
 ``--fast``/``--no-fast``, else the stack's ``fastApplyThreshold`` on the objects its instance declares), and gives each
 stack's CLI that stack's environment (``FastApply.env``: the create journal, and ``PULUMI_SKIP_CHECKPOINTS``
