@@ -40,11 +40,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 __all__ = ["PRELOAD", "ForkServer", "ForkServerUnavailable", "serve"]
 
@@ -80,7 +79,7 @@ class ForkServerUnavailable(RuntimeError):
 
 
 def _read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    """One length-prefixed JSON request and the three file descriptors sent with its first bytes."""
+    """One length-prefixed request (marshal) and the three file descriptors sent with its first bytes."""
     data, fds, _flags, _addr = socket.recv_fds(conn, 64 * 1024, 3)
     try:
         return _parse_request(conn, data, fds)
@@ -112,8 +111,8 @@ def _parse_request(conn: socket.socket, data: bytes, fds: list[int]) -> tuple[di
     return request, list(fds)
 
 
-def _run_child(request: dict[str, Any], fds: list[int], conn: socket.socket) -> None:
-    """In the forked child: become the provider process the client stands for. Never returns."""
+def _run_child(request: dict[str, Any], fds: list[int], conn: socket.socket) -> NoReturn:
+    """In the forked child: become the provider process the client stands for."""
     code = 1
     try:
         for target, fd in enumerate(fds):
@@ -301,13 +300,11 @@ class ForkServer:
             raise ForkServerUnavailable(line or "the fork server exited before it was ready")
 
     def _first_line(self, stdout: IO[bytes]) -> str:
-        selector = selectors.DefaultSelector()
-        selector.register(stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + _START_TIMEOUT
-        while time.monotonic() < deadline:
-            if selector.select(timeout=1.0):
-                return stdout.readline().decode(errors="replace").strip()
-        return "the fork server did not finish its imports in time"
+        with selectors.DefaultSelector() as selector:
+            selector.register(stdout, selectors.EVENT_READ)
+            if not selector.select(timeout=_START_TIMEOUT):
+                return "the fork server did not finish its imports in time"
+        return stdout.readline().decode(errors="replace").strip()
 
     def env(self) -> dict[str, str]:
         env = {

@@ -20,6 +20,7 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2_grpc
 
+from cac_director.fleet import toolchain as toolchain_module
 from cac_director.fleet.toolchain import SHIM, Toolchain, fleet_toolchain
 from cac_director.pulumi_provider import forkserver, forkserver_client
 from cac_director.pulumi_provider.forkserver import ForkServer
@@ -149,7 +150,10 @@ def test_the_toolchain_runs_the_same_cli_beside_the_shim_and_is_built_once(toolc
     assert again is not None and again.root == toolchain.root
 
 
-def test_the_client_script_agrees_with_the_server_on_names_and_framing() -> None:
+def test_the_client_script_and_the_shim_agree_with_the_server_on_names_and_framing() -> None:
+    shim = toolchain_module._SHIM_TEXT.format(stock="/stock")
+    assert f'[ -n "${{{forkserver.SOCKET_ENV}:-}}" ] && [ -n "${{{forkserver.PYTHON_ENV}:-}}" ]' in shim, shim
+    assert f'exec "${forkserver.PYTHON_ENV}" -I -S "${forkserver.CLIENT_ENV}" "$@"' in shim, shim
     assert forkserver_client.SOCKET_ENV == forkserver.SOCKET_ENV
     assert forkserver_client.FALLBACK_ENV == forkserver.FALLBACK_ENV
     assert forkserver_client.LOG_ENV == forkserver.LOG_ENV
