@@ -11,8 +11,6 @@ beforehand is refused, not adopted.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -23,12 +21,7 @@ from cac_director.conventions import by_section
 from cac_director.pulumi_provider import create_journal
 from tests.conftest import REPO_ROOT
 from tests.e2e.test_program import Deployment, deployment  # noqa: F401 - the fixture
-from tests.e2e.test_recovery import (
-    _assert_converged,
-    _session_members,
-    _start_until,
-    _wait_session_gone,
-)
+from tests.e2e.test_recovery import _assert_converged, _kill_session, _start_until
 
 pytestmark = pytest.mark.e2e
 
@@ -70,14 +63,7 @@ def _cac_director_up(d: Deployment, *args: str) -> subprocess.CompletedProcess[s
 
 def _kill_group_when(d: Deployment, command: list[str], ready: Callable[[], bool], env: dict[str, str]) -> None:
     """Run ``command`` in its own process group with 200 ms orders; SIGKILL the whole group once ``ready()``."""
-    proc = _start_until(d, command, ready, env)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    try:
-        _wait_session_gone(proc.pid)
-    finally:
-        for pid in _session_members(proc.pid):
-            os.kill(pid, signal.SIGKILL)
+    _kill_session(_start_until(d, command, ready, env))
     d.emu.clear_faults()
 
 

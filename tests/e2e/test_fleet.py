@@ -48,14 +48,15 @@ class Fleet:
         return self.emu_b if "bank-b" in instance else self.emu
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return self._command([str(REPO_ROOT / ".venv" / "bin" / "cac-director"), *args], timeout=900)
+
+    def pulumi(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The real `pulumi` CLI on this fleet's project and backend."""
+        return self._command(["pulumi", *args, "--non-interactive"], timeout=300)
+
+    def _command(self, argv: list[str], *, timeout: float) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(REPO_ROOT / ".venv" / "bin" / "cac-director"), *args],
-            cwd=self.project,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
+            argv, cwd=self.project, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
         )
 
     def json(self, *args: str) -> tuple[int, dict[str, Any]]:
@@ -107,26 +108,35 @@ def _live_names(fleet: Fleet, instance: str) -> set[str]:
 
 
 def _state(fleet: Fleet, stack: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        ["pulumi", "stack", "export", "--stack", stack, "--non-interactive"],
-        cwd=fleet.project,
-        env=fleet.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
+    proc = fleet.pulumi("stack", "export", "--stack", stack)
+    assert proc.returncode == 0, proc.stderr
     deployment: dict[str, Any] = json.loads(proc.stdout)["deployment"]
     return deployment
 
 
-def _assert_providers_were_forked(log_dir: Path) -> None:
-    """Every provider process of the run came from the fork server, and none outlived the run."""
+def _forked_providers(log_dir: Path) -> list[int]:
+    """The pids of a run's providers, asserting that every one of them came from the fork server."""
     lines = (log_dir / "forkserver.log").read_text().splitlines()
     assert lines and all(line.startswith("forked ") for line in lines), lines
-    pids = [int(line.split()[1]) for line in lines]
-    # The command has returned: every forked provider has ended (a zombie would mean nobody reaped it).
-    alive = [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    return [int(line.split()[1]) for line in lines]
+
+
+def _running(pids: list[int]) -> list[int]:
+    """Those of ``pids`` still running (a zombie has ended)."""
+    running = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                running.append(pid)
+        except psutil.NoSuchProcess:
+            continue
+    return running
+
+
+def _assert_providers_were_forked(log_dir: Path) -> None:
+    """Every provider process of the run came from the fork server, and none outlived the run."""
+    # The command has returned: every forked provider has ended.
+    alive = _running(_forked_providers(log_dir))
     assert not alive, alive
 
 
@@ -183,17 +193,9 @@ def test_fleet_up_isolates_a_failing_stack_then_preview_selects_by_git_change_an
     # bank-b's token becomes a secret of its stack config; both stacks previewed at once, inline, each with its
     # own Director, token and plan (bank-b the one edit, staging none); the table for people.
     stack_b = fleet.project / "fleets/bank-b/prod/stack.yaml"
-    secret = subprocess.run(
-        [
-            *("pulumi", "config", "set", "--secret", "cac-director:token", TOKEN_B),
-            *("--stack", "bank-b-prod", "--config-file", str(stack_b), "--non-interactive"),
-        ],
-        cwd=fleet.project,
-        env=fleet.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    secret = fleet.pulumi(
+        *("config", "set", "--secret", "cac-director:token", TOKEN_B),
+        *("--stack", "bank-b-prod", "--config-file", str(stack_b)),
     )
     assert secret.returncode == 0 and TOKEN_B not in stack_b.read_text(), secret.stderr
     table = fleet.run("fleet", "preview", "--stack", "bank-a-staging", "--stack", "bank-b-prod")

@@ -9,8 +9,6 @@ SIGKILL of the whole fleet mid-apply shows the journal is what the rerun relies 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import time
 from collections import Counter
@@ -24,8 +22,8 @@ from cac_director.config import load_instance
 from cac_director.pulumi_provider import create_journal
 from cac_director.pulumi_provider.fast_mode import declared_objects
 from tests.conftest import REPO_ROOT
-from tests.e2e.test_fleet import Fleet, _state, fleet  # noqa: F401 - the fixture
-from tests.e2e.test_recovery import HANG_GUARD, _session_members, _wait_session_gone
+from tests.e2e.test_fleet import Fleet, _forked_providers, _running, _state, fleet  # noqa: F401 - the fixture
+from tests.e2e.test_recovery import HANG_GUARD, _kill_session
 
 pytestmark = pytest.mark.e2e
 
@@ -92,8 +90,9 @@ def test_fleet_up_skips_checkpoints_for_the_stack_at_its_threshold_only(fleet: F
 def _kill_fleet_when_journaled(target: Fleet, args: list[str], stack: str, creates: int) -> None:
     """Run `cac-director fleet <args>` in a session of its own; SIGKILL all of it once ``creates`` are journaled."""
     target.emu_b.set_faults(latency=0.2)  # slow enough that the kill lands mid-apply on any machine
+    log_dir = target.project / ".fleet-logs-killed"
     proc = subprocess.Popen(
-        [str(REPO_ROOT / ".venv" / "bin" / "cac-director"), "fleet", *args],
+        [str(REPO_ROOT / ".venv" / "bin" / "cac-director"), "fleet", *args, "--log-dir", str(log_dir)],
         cwd=target.project,
         env=target.env,
         stdout=subprocess.DEVNULL,
@@ -105,13 +104,12 @@ def _kill_fleet_when_journaled(target: Fleet, args: list[str], stack: str, creat
         assert proc.poll() is None, "fleet up ended before the kill point"
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    try:
-        _wait_session_gone(proc.pid)
-    finally:
-        for pid in _session_members(proc.pid):
-            os.kill(pid, signal.SIGKILL)
+    _kill_session(proc)
+    # The fork server and its children run outside the fleet's session: the forked providers must end too.
+    forked = _forked_providers(log_dir)
+    while alive := _running(forked):
+        assert time.monotonic() < deadline, f"forked providers outlived the killed fleet: {alive}"
+        time.sleep(0.1)
     target.emu_b.clear_faults()
 
 
@@ -123,15 +121,7 @@ def test_a_killed_fast_fleet_up_converges_after_cancel_and_a_rerun(fleet: Fleet)
     assert len(create_journal.read(_journal(fleet, "bank-b-prod"))) >= 10
 
     # The documented recovery: cancel the killed CLI's lock, run the fleet again (fast by the threshold now).
-    cancel = subprocess.run(
-        ["pulumi", "cancel", "--yes", "--stack", "bank-b-prod", "--non-interactive"],
-        cwd=fleet.project,
-        env=fleet.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    cancel = fleet.pulumi("cancel", "--yes", "--stack", "bank-b-prod")
     assert cancel.returncode == 0, cancel.stderr
     _set_threshold(fleet, BANK_B, 10)
     code, report = fleet.json("fleet", "up", "--stack", "bank-b-prod")

@@ -91,6 +91,17 @@ def _kill_after(d: Deployment, args: list[str], writes: int) -> None:
     d.emu.clear_faults()
 
 
+def _kill_session(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL ``proc``'s process group (it leads a session of its own) and wait until its session is empty."""
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    try:
+        _wait_session_gone(proc.pid)
+    finally:
+        for pid in _session_members(proc.pid):  # only after a failed wait: leave nothing behind
+            os.kill(pid, signal.SIGKILL)
+
+
 def _wait_session_gone(sid: int) -> float:
     """Wait until no process of session ``sid`` is left; return the hang-guard deadline it waited against."""
     deadline = time.monotonic() + HANG_GUARD
