@@ -41,9 +41,6 @@ def judge(  # noqa: PLR0917 - the measured quantities of one row, named at every
     measured_parallelism: float,
 ) -> dict[str, Any]:
     """Every number the targets need, and whether each target is met (``met``)."""
-    cores = min(parallel, cpus)
-    bound = floor_bound(stacks, empty_floor_s, cores)
-    measured_bound = floor_bound(stacks, empty_floor_s, measured_parallelism)
     ratio = sequential_s / fleet_s
     return {
         "ratio": {"value": round(ratio, 2), "target": f">= {RATIO_TARGET}", "met": ratio >= RATIO_TARGET},
@@ -52,22 +49,29 @@ def judge(  # noqa: PLR0917 - the measured quantities of one row, named at every
             "target": f"< {PEAK_TARGET_MIB}",
             "met": fleet_peak_mib < PEAK_TARGET_MIB,
         },
-        "floor_bound": {
-            "formula": "stacks x empty_stack_preview_s / min(parallel, cpus)",
-            "usable_parallelism": cores,
-            "bound_s": round(bound, 1),
-            "measured_over_bound": round(fleet_s / bound, 2),
-            "target": f"<= {FLOOR_FACTOR}",
-            "met": fleet_s / bound <= FLOOR_FACTOR,
-        },
-        "measured_floor_bound": {
-            "formula": "stacks x empty_stack_preview_s / parallelism measured on empty stacks",
-            "usable_parallelism": measured_parallelism,
-            "bound_s": round(measured_bound, 1),
-            "measured_over_bound": round(fleet_s / measured_bound, 2),
-            "target": f"<= {FLOOR_FACTOR}",
-            "met": fleet_s / measured_bound <= FLOOR_FACTOR,
-        },
+        "floor_bound": _judge_bound(
+            "stacks x empty_stack_preview_s / min(parallel, cpus)", min(parallel, cpus), stacks, empty_floor_s, fleet_s
+        ),
+        "measured_floor_bound": _judge_bound(
+            "stacks x empty_stack_preview_s / parallelism measured on empty stacks",
+            measured_parallelism,
+            stacks,
+            empty_floor_s,
+            fleet_s,
+        ),
+    }
+
+
+def _judge_bound(formula: str, parallelism: float, stacks: int, empty_floor_s: float, fleet_s: float) -> dict[str, Any]:
+    """The floor bound with one reading of the usable parallelism, and the fleet's time against it."""
+    bound = floor_bound(stacks, empty_floor_s, parallelism)
+    return {
+        "formula": formula,
+        "usable_parallelism": parallelism,
+        "bound_s": round(bound, 1),
+        "measured_over_bound": round(fleet_s / bound, 2),
+        "target": f"<= {FLOOR_FACTOR}",
+        "met": fleet_s / bound <= FLOOR_FACTOR,
     }
 
 
